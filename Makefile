@@ -1,0 +1,111 @@
+# Makefile -- mxkit: one library, one binary, tests, fuzzers (GNU make)
+#
+#   make            build build/mxkit and build/libmxkit.{a,so}
+#   make check      install test packages if missing, build with ASan+UBSan,
+#                   run every test (unit, golden, fuzz corpora, integration)
+#   make demo       build and run the main job on examples/
+#   make fuzz       build the libFuzzer targets with clang, run each FUZZ_TIME s
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+BUILD     ?= build
+OPT       ?= -O2 -g
+WARN      := -std=c11 -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Werror
+CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Ilib -DMXKIT_VERSION='"$(VERSION)"'
+CFLAGS    ?=
+ALL_CFLAGS = $(WARN) $(OPT) -fPIC $(CFLAGS)
+LDLIBS    += -lpthread
+FUZZ_TIME ?= 60
+
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
+
+.PHONY: all check check-build unit demo fuzz install clean deps asan bench-load
+all: $(BUILD)/mxkit $(BUILD)/libmxkit.a $(BUILD)/libmxkit.so
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libmxkit.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libmxkit.so: $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmxkit.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/mxkit: $(CMD_OBJ) $(BUILD)/libmxkit.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmxkit.a $(LDFLAGS) $(LDLIBS)
+
+# Unit tests: cmocka, one binary per module, TAP output for prove.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmxkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmxkit.a $(LDFLAGS) -lcmocka $(LDLIBS)
+
+# Fuzz targets built as plain programs that replay their corpus (Knot's
+# tests-fuzz/main.c idea), so that make check runs them under gcc.
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmxkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmxkit.a $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+# make check: sanitizers on, every test through prove (TAP summary at the end).
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" CFLAGS="$(SAN)" LDFLAGS="$(SAN)" check-build
+	MXKIT=$(CURDIR)/build-asan/mxkit BUILD=build-asan \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	prove -f -e '' $$(sh tests/list.sh build-asan)
+
+check-build: all $(UNIT_BIN) $(REPLAY_BIN)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" CFLAGS="$(SAN)" LDFLAGS="$(SAN)" check-build
+
+# The unit tests alone, without sanitizers (quick edit-compile-test loop).
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+	prove -e '' $$(sh tests/list.sh $(BUILD) unit)
+
+demo: deps all
+	@sh examples/demo.sh $(BUILD)/mxkit
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" CFLAGS="-fsanitize=address,undefined" build-fuzz/libmxkit.a
+	@mkdir -p build-fuzz/bin
+	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  $(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_FLAGS) -o build-fuzz/bin/$$n $$f build-fuzz/libmxkit.a; done
+	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); e=$${n#fuzz_}; \
+	  mkdir -p build-fuzz/corpus/$$e; \
+	  echo "== $$n for $(FUZZ_TIME)s"; \
+	  build-fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    build-fuzz/corpus/$$e tests/fuzz/corpus/$$e 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash' || true; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mxkit
+	install -m 755 $(BUILD)/mxkit $(DESTDIR)$(PREFIX)/bin/mxkit
+	install -m 644 $(BUILD)/libmxkit.a $(DESTDIR)$(PREFIX)/lib/libmxkit.a
+	install -m 755 $(BUILD)/libmxkit.so $(DESTDIR)$(PREFIX)/lib/libmxkit.so.0
+	ln -sf libmxkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmxkit.so
+	install -m 644 include/mxkit/*.h $(DESTDIR)$(PREFIX)/include/mxkit/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mxkit.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mxkit.pc
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
