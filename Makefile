@@ -77,23 +77,33 @@ asan:
 
 # The unit tests alone, without sanitizers (quick edit-compile-test loop).
 unit: $(UNIT_BIN) $(REPLAY_BIN)
-	prove -e '' $$(sh tests/list.sh $(BUILD) unit)
+	BUILD=$(BUILD) prove -e '' $$(sh tests/list.sh $(BUILD) unit)
 
 demo: deps all
 	@sh examples/demo.sh $(BUILD)/mxkit
 
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -fsanitize=fuzzer $(FUZZ_SAN) -g -O1
+# The library gets libFuzzer's coverage instrumentation (fuzzer-no-link),
+# otherwise the fuzzer sees only the few edges of the target file itself.
+# New inputs go to build-fuzz/corpus/X, crashes to build-fuzz/artifacts/X/;
+# tests/fuzz/corpus/X is only read. make fuzz fails if any target failed.
 fuzz:
-	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" CFLAGS="-fsanitize=address,undefined" build-fuzz/libmxkit.a
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libmxkit.a
 	@mkdir -p build-fuzz/bin
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  $(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_FLAGS) -o build-fuzz/bin/$$n $$f build-fuzz/libmxkit.a; done
-	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); e=$${n#fuzz_}; \
-	  mkdir -p build-fuzz/corpus/$$e; \
+	  $(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_FLAGS) -o build-fuzz/bin/$$n $$f build-fuzz/libmxkit.a $(LDLIBS); done
+	@fail=0; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); e=$${n#fuzz_}; \
+	  mkdir -p build-fuzz/corpus/$$e build-fuzz/artifacts/$$e; \
+	  seeds=; if [ -d tests/fuzz/corpus/$$e ]; then seeds=tests/fuzz/corpus/$$e; fi; \
 	  echo "== $$n for $(FUZZ_TIME)s"; \
-	  build-fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	    build-fuzz/corpus/$$e tests/fuzz/corpus/$$e 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash' || true; done
+	  if ! build-fuzz/bin/$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	      -artifact_prefix=build-fuzz/artifacts/$$e/ build-fuzz/corpus/$$e $$seeds \
+	      > build-fuzz/$$n.log 2>&1; then \
+	    fail=1; echo "$$n FAILED: see build-fuzz/$$n.log and build-fuzz/artifacts/$$e/"; fi; \
+	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' build-fuzz/$$n.log || true; done; \
+	exit $$fail
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mxkit
