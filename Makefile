@@ -19,6 +19,7 @@ CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Ilib -DMXKIT_VERSION='"$(VERSION)"'
 CFLAGS    ?=
 ALL_CFLAGS = $(WARN) $(OPT) -fPIC $(CFLAGS)
 LDLIBS    += -lpthread
+CMD_LIBS  := -ljansson
 FUZZ_TIME ?= 60
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
@@ -46,7 +47,7 @@ $(BUILD)/libmxkit.so: $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmxkit.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/mxkit: $(CMD_OBJ) $(BUILD)/libmxkit.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmxkit.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmxkit.a $(LDFLAGS) $(CMD_LIBS) $(LDLIBS)
 
 # Unit tests: cmocka, one binary per module, TAP output for prove.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmxkit.a

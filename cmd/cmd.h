@@ -1,0 +1,40 @@
+/* cmd.h -- what the subcommands of the mxkit binary share */
+#pragma once
+
+#include <stdio.h>
+
+#include "mxkit/diag.h"
+
+/* Exit codes (STYLE.md): 0 fine, 1 problems found, 2 usage or I/O error. */
+#define EXIT_CLEAN	0
+#define EXIT_FINDINGS	1
+#define EXIT_USAGE	2
+
+int cmd_zone(int argc, char **argv);
+
+/*
+ * A diagnostic sink that collects everything, so that findings can be
+ * printed in file order (the checks walk the zone in hash order) or as JSON.
+ */
+struct finding {
+	char *file;
+	unsigned line, col;
+	enum mx_level level;
+	char *code;
+	char *msg;
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+	int oom;
+};
+
+void findings_collect(void *ud, enum mx_level level, const struct mx_where *w,
+    const char *code, const char *msg);
+void findings_sort(struct findings *f);
+/* Prints "file:line:col: level: message [CODE]" lines to fp. */
+void findings_print(const struct findings *f, FILE *fp, int with_info);
+void findings_free(struct findings *f);
+/* The program name for messages ("mxkit zone"). */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

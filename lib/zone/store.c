@@ -1,0 +1,517 @@
+/* store.c -- the zone store: records by owner and type, cuts, ENTs, order */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mxkit/err.h"
+#include "mxkit/zone.h"
+#include "util/arena.h"
+
+/* Hash table sizes are powers of two; the table doubles when it holds as
+ * many names as slots, so chains stay about one node long. */
+#define STORE_FIRST_SLOTS 256u
+#define STORE_MAX_FILES 65535u
+
+struct zone_store {
+	struct arena arena;
+	struct mx_allocator al;
+	struct zone_node **slot;
+	size_t nslots, nnodes, nrecords;
+	struct zone_node *apex;
+	struct zone_node *last;		/* node of the previous add */
+	const char **files;
+	size_t nfiles, files_cap;
+	int finished;
+};
+
+static void *
+al_alloc(struct zone_store *z, size_t n)
+{
+	return z->al.alloc(z->al.ud, n);
+}
+
+static void
+al_free(struct zone_store *z, void *p)
+{
+	if (p != NULL)
+		z->al.release(z->al.ud, p);
+}
+
+static void *
+std_alloc(void *ud, size_t n)
+{
+	(void)ud;
+	return malloc(n);
+}
+
+static void
+std_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+static struct zone_node *new_node(struct zone_store *z, const uint8_t *name,
+    size_t len, uint32_t h);
+
+struct zone_store *
+zone_store_new(const uint8_t *origin, size_t origin_len,
+    const struct mx_allocator *al)
+{
+	struct mx_allocator std = { std_alloc, std_free, NULL };
+	struct zone_store *z;
+
+	if (al == NULL || al->alloc == NULL || al->release == NULL)
+		al = &std;
+	if (dns_name_wire_len(origin, origin_len) != (int)origin_len)
+		return NULL;
+	z = al->alloc(al->ud, sizeof(*z));
+	if (z == NULL)
+		return NULL;
+	memset(z, 0, sizeof(*z));
+	z->al = *al;
+	arena_init(&z->arena, al);
+	z->nslots = STORE_FIRST_SLOTS;
+	z->slot = al_alloc(z, z->nslots * sizeof(*z->slot));
+	if (z->slot == NULL)
+		goto fail;
+	memset(z->slot, 0, z->nslots * sizeof(*z->slot));
+	z->apex = new_node(z, origin, origin_len,
+	    dns_name_hash(origin, origin_len));
+	if (z->apex == NULL)
+		goto fail;
+	z->apex->flags |= ZONE_NODE_APEX;
+	return z;
+fail:
+	zone_store_free(z);
+	return NULL;
+}
+
+void
+zone_store_free(struct zone_store *z)
+{
+	if (z == NULL)
+		return;
+	arena_fini(&z->arena);
+	al_free(z, z->slot);
+	al_free(z, z->files);
+	z->al.release(z->al.ud, z);
+}
+
+static int
+grow(struct zone_store *z)
+{
+	size_t n = z->nslots * 2, i;
+	struct zone_node **s, *nd, *next;
+
+	if (n > SIZE_MAX / sizeof(*s))
+		return MX_ENOMEM;
+	s = al_alloc(z, n * sizeof(*s));
+	if (s == NULL)
+		return MX_ENOMEM;
+	memset(s, 0, n * sizeof(*s));
+	for (i = 0; i < z->nslots; i++) {
+		for (nd = z->slot[i]; nd != NULL; nd = next) {
+			next = nd->hnext;
+			nd->hnext = s[nd->hash & (n - 1)];
+			s[nd->hash & (n - 1)] = nd;
+		}
+	}
+	al_free(z, z->slot);
+	z->slot = s;
+	z->nslots = n;
+	return 0;
+}
+
+static struct zone_node *
+lookup(const struct zone_store *z, const uint8_t *name, size_t len,
+    uint32_t h)
+{
+	struct zone_node *n;
+
+	for (n = z->slot[h & (z->nslots - 1)]; n != NULL; n = n->hnext)
+		if (n->hash == h && n->name_len == len &&
+		    dns_name_equal(n->name, len, name, len))
+			return n;
+	return NULL;
+}
+
+/* Makes a node for a name known to be absent. */
+static struct zone_node *
+new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
+{
+	struct zone_node *n;
+
+	if (z->nnodes >= z->nslots && grow(z) != 0)
+		return NULL;
+	n = arena_alloc(&z->arena, sizeof(*n) + len);
+	if (n == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->hash = h;
+	n->name_len = (uint8_t)len;
+	memcpy(n->name, name, len);
+	n->hnext = z->slot[h & (z->nslots - 1)];
+	z->slot[h & (z->nslots - 1)] = n;
+	z->nnodes++;
+	return n;
+}
+
+/* The node of name (which lies in the zone), created with every missing
+ * ancestor, so that empty non-terminals exist as nodes. */
+static struct zone_node *
+get_node(struct zone_store *z, const uint8_t *name, size_t len)
+{
+	uint32_t h = dns_name_hash(name, len);
+	struct zone_node *n = lookup(z, name, len, h), *p;
+	size_t off;
+
+	if (n != NULL)
+		return n;
+	off = dns_name_parent(name, len);
+	p = get_node(z, name + off, len - off);
+	if (p == NULL)
+		return NULL;
+	n = new_node(z, name, len, h);
+	if (n == NULL)
+		return NULL;
+	n->parent = p;
+	if (name[0] == 1 && name[1] == '*')
+		p->flags |= ZONE_NODE_WILDCARD_CHILD;
+	return n;
+}
+
+int
+zone_store_file(struct zone_store *z, const char *name)
+{
+	size_t i, n;
+	char *copy;
+
+	for (i = 0; i < z->nfiles; i++)
+		if (strcmp(z->files[i], name) == 0)
+			return (int)i;
+	if (z->nfiles >= STORE_MAX_FILES)
+		return MX_ELIMIT;
+	if (z->nfiles == z->files_cap) {
+		size_t cap = z->files_cap ? z->files_cap * 2 : 4;
+		const char **f = al_alloc(z, cap * sizeof(*f));
+
+		if (f == NULL)
+			return MX_ENOMEM;
+		if (z->nfiles > 0)
+			memcpy(f, z->files, z->nfiles * sizeof(*f));
+		al_free(z, z->files);
+		z->files = f;
+		z->files_cap = cap;
+	}
+	n = strlen(name) + 1;
+	copy = arena_dup(&z->arena, name, n);
+	if (copy == NULL)
+		return MX_ENOMEM;
+	z->files[z->nfiles] = copy;
+	return (int)z->nfiles++;
+}
+
+int
+zone_store_add(struct zone_store *z, const struct zone_rr *rr,
+    const struct mx_where *w, struct mx_diag *d)
+{
+	struct zone_node *n = z->last;
+	struct zone_rrset *s;
+	struct zone_rdata *rd;
+
+	if (rr->rdlen > 65535)
+		return MX_EINVAL;
+	/* Consecutive records usually share their owner: skip the hash. */
+	if (n == NULL || n->name_len != rr->owner_len ||
+	    !dns_name_equal(n->name, n->name_len, rr->owner, rr->owner_len)) {
+		if (!dns_name_is_sub(rr->owner, rr->owner_len, z->apex->name,
+		    z->apex->name_len)) {
+			char on[DNS_NAME_TEXT_MAX], zn[DNS_NAME_TEXT_MAX];
+
+			dns_name_to_text(rr->owner, rr->owner_len, on,
+			    sizeof(on));
+			dns_name_to_text(z->apex->name, z->apex->name_len, zn,
+			    sizeof(zn));
+			mx_diag(d, MX_DIAG_ERROR, w, "OUT-OF-ZONE",
+			    "%s is outside the zone %s; record ignored", on, zn);
+			return MX_EINVAL;
+		}
+		n = get_node(z, rr->owner, rr->owner_len);
+		if (n == NULL)
+			return MX_ENOMEM;
+		z->last = n;
+	}
+	for (s = n->rrsets; s != NULL; s = s->next)
+		if (s->type == rr->type && s->rclass == rr->rclass)
+			break;
+	if (s == NULL) {
+		s = arena_alloc(&z->arena, sizeof(*s));
+		if (s == NULL)
+			return MX_ENOMEM;
+		memset(s, 0, sizeof(*s));
+		s->type = rr->type;
+		s->rclass = rr->rclass;
+		s->ttl = rr->ttl;
+		s->next = n->rrsets;
+		n->rrsets = s;
+		n->flags |= ZONE_NODE_HAS_DATA;
+	}
+	rd = arena_alloc(&z->arena, sizeof(*rd) + rr->rdlen);
+	if (rd == NULL)
+		return MX_ENOMEM;
+	rd->line = w != NULL ? w->line : 0;
+	rd->col = (uint16_t)(w != NULL && w->col < 65535 ? w->col : 0);
+	rd->file = 0;
+	if (w != NULL && w->file != NULL && z->nfiles > 0) {
+		/* The common case: the file registered last. */
+		if (strcmp(z->files[z->nfiles - 1], w->file) == 0) {
+			rd->file = (uint16_t)(z->nfiles - 1);
+		} else {
+			int fi = zone_store_file(z, w->file);
+
+			if (fi < 0)
+				return fi;
+			rd->file = (uint16_t)fi;
+		}
+	}
+	rd->len = (uint16_t)rr->rdlen;
+	if (rr->rdlen > 0)
+		memcpy(rd->data, rr->rdata, rr->rdlen);
+	/* Keep the TTL of the first record; finish reports differences. */
+	if (s->count > 0 && rr->ttl != s->ttl) {
+		char on[DNS_NAME_TEXT_MAX], tn[16];
+
+		dns_name_to_text(rr->owner, rr->owner_len, on, sizeof(on));
+		mx_diag(d, MX_DIAG_WARN, w, "TTL-MISMATCH",
+		    "TTL %u of this %s record differs from %u of the others at "
+		    "%s; all get the lowest (RFC 2181 5.2)", (unsigned)rr->ttl,
+		    dns_type_to_text(rr->type, tn), (unsigned)s->ttl, on);
+		if (rr->ttl < s->ttl)
+			s->ttl = rr->ttl;
+	}
+	rd->next = s->rdata;
+	s->rdata = rd;
+	s->count++;
+	z->nrecords++;
+	return 0;
+}
+
+/* qsort_r (glibc) passes the RR type, so there is no global sort state. */
+static int
+cmp_rdata(const void *a, const void *b, void *arg)
+{
+	const struct zone_rdata *x = *(const struct zone_rdata *const *)a;
+	const struct zone_rdata *y = *(const struct zone_rdata *const *)b;
+	uint16_t type = *(const uint16_t *)arg;
+
+	return dns_rdata_cmp(type, x->data, x->len, y->data, y->len);
+}
+
+/*
+ * Puts the rdata of s into canonical order and drops duplicates. tmp holds
+ * at least s->count pointers.
+ */
+static void
+sort_rrset(const struct zone_store *z, const struct zone_node *n,
+    struct zone_rrset *s, struct zone_rdata **tmp, struct mx_diag *d)
+{
+	struct zone_rdata *rd, **tail;
+	uint32_t i, k = 0;
+
+	for (rd = s->rdata; rd != NULL; rd = rd->next)
+		tmp[k++] = rd;
+	/* Insertion order is reversed by prepending; restore it so that a
+	 * stable sort keeps the first-written record among duplicates. */
+	for (i = 0; i < k / 2; i++) {
+		rd = tmp[i];
+		tmp[i] = tmp[k - 1 - i];
+		tmp[k - 1 - i] = rd;
+	}
+	if (k > 1)
+		qsort_r(tmp, k, sizeof(*tmp), cmp_rdata, &s->type);
+	tail = &s->rdata;
+	s->count = 0;
+	for (i = 0; i < k; i++) {
+		if (i > 0 && dns_rdata_cmp(s->type, tmp[i]->data, tmp[i]->len,
+		    tmp[i - 1]->data, tmp[i - 1]->len) == 0) {
+			char on[DNS_NAME_TEXT_MAX], tn[16];
+			struct mx_where w = {
+				zone_store_file_name(z, tmp[i]->file),
+				tmp[i]->line, tmp[i]->col
+			};
+
+			dns_name_to_text(n->name, n->name_len, on, sizeof(on));
+			mx_diag(d, MX_DIAG_WARN, &w, "DUPLICATE-RR",
+			    "duplicate %s record at %s (line %u); ignored "
+			    "(RFC 2181 5)", dns_type_to_text(s->type, tn), on,
+			    (unsigned)tmp[i - 1]->line);
+			continue;
+		}
+		*tail = tmp[i];
+		tail = &tmp[i]->next;
+		s->count++;
+	}
+	*tail = NULL;
+}
+
+int
+zone_store_finish(struct zone_store *z, struct mx_diag *d)
+{
+	struct zone_rdata **tmp = NULL;
+	size_t tmpcap = 0, i;
+	struct zone_node *n, *p;
+	struct zone_rrset *s;
+
+	for (i = 0; i < z->nslots; i++) {
+		for (n = z->slot[i]; n != NULL; n = n->hnext) {
+			if (n != z->apex && zone_node_rrset(n, DNS_TYPE_NS))
+				n->flags |= ZONE_NODE_CUT;
+			for (s = n->rrsets; s != NULL; s = s->next) {
+				if (s->count < 2)
+					continue;
+				if (s->count > tmpcap) {
+					al_free(z, tmp);
+					tmpcap = s->count;
+					tmp = al_alloc(z, tmpcap * sizeof(*tmp));
+					if (tmp == NULL)
+						return MX_ENOMEM;
+				}
+				sort_rrset(z, n, s, tmp, d);
+			}
+		}
+	}
+	al_free(z, tmp);
+	/* Occluded: strictly below a cut. Cuts are marked above, so one walk
+	 * up from each node decides it. */
+	for (i = 0; i < z->nslots; i++) {
+		for (n = z->slot[i]; n != NULL; n = n->hnext) {
+			for (p = n->parent; p != NULL; p = p->parent) {
+				if (p->flags & ZONE_NODE_CUT) {
+					n->flags |= ZONE_NODE_OCCLUDED;
+					break;
+				}
+			}
+		}
+	}
+	z->finished = 1;
+	return 0;
+}
+
+const uint8_t *
+zone_store_origin(const struct zone_store *z, size_t *len)
+{
+	*len = z->apex->name_len;
+	return z->apex->name;
+}
+
+const char *
+zone_store_file_name(const struct zone_store *z, unsigned i)
+{
+	return i < z->nfiles ? z->files[i] : "-";
+}
+
+size_t
+zone_store_count(const struct zone_store *z)
+{
+	return z->nrecords;
+}
+
+size_t
+zone_store_names(const struct zone_store *z)
+{
+	return z->nnodes;
+}
+
+size_t
+zone_store_bytes(const struct zone_store *z)
+{
+	return z->arena.total + z->nslots * sizeof(*z->slot);
+}
+
+const struct zone_node *
+zone_store_find(const struct zone_store *z, const uint8_t *name, size_t len)
+{
+	return lookup(z, name, len, dns_name_hash(name, len));
+}
+
+const struct zone_node *
+zone_store_apex(const struct zone_store *z)
+{
+	return z->apex;
+}
+
+const struct zone_node *
+zone_store_encloser(const struct zone_store *z, const uint8_t *name,
+    size_t len)
+{
+	const struct zone_node *n;
+
+	if (!dns_name_is_sub(name, len, z->apex->name, z->apex->name_len))
+		return NULL;
+	for (;;) {
+		size_t off;
+
+		n = zone_store_find(z, name, len);
+		if (n != NULL)
+			return n;
+		off = dns_name_parent(name, len);
+		name += off;
+		len -= off;
+	}
+}
+
+const struct zone_rrset *
+zone_node_rrset(const struct zone_node *n, uint16_t type)
+{
+	const struct zone_rrset *s;
+
+	for (s = n->rrsets; s != NULL; s = s->next)
+		if (s->type == type)
+			return s;
+	return NULL;
+}
+
+int
+zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud)
+{
+	const struct zone_node *n;
+	size_t i;
+	int r;
+
+	for (i = 0; i < z->nslots; i++)
+		for (n = z->slot[i]; n != NULL; n = n->hnext)
+			if ((r = fn(ud, n)) != 0)
+				return r;
+	return 0;
+}
+
+static int
+cmp_node(const void *a, const void *b)
+{
+	const struct zone_node *x = *(const struct zone_node *const *)a;
+	const struct zone_node *y = *(const struct zone_node *const *)b;
+
+	return dns_name_cmp(x->name, x->name_len, y->name, y->name_len);
+}
+
+int
+zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
+    void *ud)
+{
+	const struct zone_node **v, *n;
+	struct zone_store *mz = (struct zone_store *)z;
+	size_t i, k = 0;
+	int r = 0;
+
+	v = al_alloc(mz, (z->nnodes ? z->nnodes : 1) * sizeof(*v));
+	if (v == NULL)
+		return MX_ENOMEM;
+	for (i = 0; i < z->nslots; i++)
+		for (n = z->slot[i]; n != NULL; n = n->hnext)
+			v[k++] = n;
+	qsort(v, k, sizeof(*v), cmp_node);
+	for (i = 0; i < k && r == 0; i++)
+		r = fn(ud, v[i]);
+	al_free(mz, v);
+	return r;
+}
