@@ -106,15 +106,32 @@ struct zone_rrset {
 #define ZONE_NODE_WILDCARD_CHILD 0x08u	/* "*.<this>" exists */
 #define ZONE_NODE_HAS_DATA 0x10u	/* owns at least one RRset */
 
+/* Bits of zone_node.types: which common RRsets a node owns, so that
+ * lookups and checks over a million names need not walk the RRset lists. */
+#define ZONE_T_A	0x001u
+#define ZONE_T_NS	0x002u
+#define ZONE_T_CNAME	0x004u
+#define ZONE_T_SOA	0x008u
+#define ZONE_T_PTR	0x010u
+#define ZONE_T_MX	0x020u
+#define ZONE_T_TXT	0x040u
+#define ZONE_T_AAAA	0x080u
+#define ZONE_T_DS	0x100u
+#define ZONE_T_DNAME	0x200u
+#define ZONE_T_OTHER	0x8000u	/* any type without a bit of its own */
+
 struct zone_node {
-	struct zone_node *hnext;	/* hash chain */
 	struct zone_node *parent;	/* NULL for the apex */
 	struct zone_rrset *rrsets;
 	uint32_t hash;
 	uint16_t flags;
+	uint16_t types;			/* ZONE_T_* */
 	uint8_t name_len;
 	uint8_t name[];			/* wire form, case as first written */
 };
+
+/* The ZONE_T_* bit of a type (ZONE_T_OTHER for the rest). */
+unsigned zone_type_bit(uint16_t type);
 
 /*
  * Creates an empty store for the zone at origin; all its memory comes from

@@ -169,8 +169,8 @@ cmp_ptr(const void *a, const void *b)
 static int
 is_glue(const struct ck *c, const struct zone_node *n)
 {
-	return bsearch(&n, c->glue, c->nglue, sizeof(*c->glue), cmp_ptr) !=
-	    NULL;
+	return c->nglue > 0 && bsearch(&n, c->glue, c->nglue,
+	    sizeof(*c->glue), cmp_ptr) != NULL;
 }
 
 /* Collects the nodes that NS targets name, so that address records below
@@ -378,7 +378,11 @@ check_node(void *ud, const struct zone_node *n)
 	char on[DNS_NAME_TEXT_MAX], tn[16];
 	struct mx_where w;
 
-	if (n->rrsets == NULL)
+	/* Most nodes own nothing the checks look at: decide from the type
+	 * bits without walking the RRsets. */
+	if (n->rrsets == NULL || ((n->types & (ZONE_T_CNAME | ZONE_T_SOA |
+	    ZONE_T_MX | ZONE_T_PTR)) == 0 &&
+	    (n->flags & (ZONE_NODE_CUT | ZONE_NODE_OCCLUDED)) == 0))
 		return 0;
 	if (cname != NULL) {
 		for (s = n->rrsets; s != NULL; s = s->next) {
@@ -475,7 +479,8 @@ zone_check(const struct zone_store *z, struct mx_diag *d)
 	}
 	r = zone_store_walk(z, collect_glue, &c);
 	if (r == 0) {
-		qsort(c.glue, c.nglue, sizeof(*c.glue), cmp_ptr);
+		if (c.nglue > 1)
+			qsort(c.glue, c.nglue, sizeof(*c.glue), cmp_ptr);
 		r = zone_store_walk(z, check_node, &c);
 	}
 	free(c.glue);

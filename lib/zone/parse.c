@@ -465,7 +465,8 @@ do_directive(struct parser *p, struct input *in)
 	}
 	perr(p, in, t[0].line, t[0].col, "BAD-DIRECTIVE",
 	    "unknown directive '%.*s'%s", (int)(t[0].len > 20 ? 20 :
-	    t[0].len), t[0].p, strncasecmp(t[0].p, "$GENERATE", 9) == 0 ?
+	    t[0].len), t[0].p, t[0].len == 9 &&
+	    strncasecmp(t[0].p, "$GENERATE", 9) == 0 ?
 	    " ($GENERATE is not supported)" : "");
 }
 

@@ -6,15 +6,22 @@
 #include "mxkit/zone.h"
 #include "util/arena.h"
 
-/* Hash table sizes are powers of two; the table doubles when it holds as
- * many names as slots, so chains stay about one node long. */
+/* Open addressing with linear probing. Each slot keeps the name's hash
+ * beside the node pointer, so that a probe touches a node only when the
+ * hashes match: over a million names, every node touched is a cache miss.
+ * Sizes are powers of two; the table doubles at half full. */
 #define STORE_FIRST_SLOTS 256u
 #define STORE_MAX_FILES 65535u
+
+struct slot {
+	uint32_t hash;
+	struct zone_node *n;
+};
 
 struct zone_store {
 	struct arena arena;
 	struct mx_allocator al;
-	struct zone_node **slot;
+	struct slot *slot;
 	size_t nslots, nnodes, nrecords;
 	struct zone_node *apex;
 	struct zone_node *last;		/* node of the previous add */
@@ -97,11 +104,29 @@ zone_store_free(struct zone_store *z)
 	z->al.release(z->al.ud, z);
 }
 
+unsigned
+zone_type_bit(uint16_t type)
+{
+	switch (type) {
+	case DNS_TYPE_A: return ZONE_T_A;
+	case DNS_TYPE_NS: return ZONE_T_NS;
+	case DNS_TYPE_CNAME: return ZONE_T_CNAME;
+	case DNS_TYPE_SOA: return ZONE_T_SOA;
+	case DNS_TYPE_PTR: return ZONE_T_PTR;
+	case DNS_TYPE_MX: return ZONE_T_MX;
+	case DNS_TYPE_TXT: return ZONE_T_TXT;
+	case DNS_TYPE_AAAA: return ZONE_T_AAAA;
+	case DNS_TYPE_DS: return ZONE_T_DS;
+	case DNS_TYPE_DNAME: return ZONE_T_DNAME;
+	}
+	return ZONE_T_OTHER;
+}
+
 static int
 grow(struct zone_store *z)
 {
-	size_t n = z->nslots * 2, i;
-	struct zone_node **s, *nd, *next;
+	size_t n = z->nslots * 2, i, j;
+	struct slot *s;
 
 	if (n > SIZE_MAX / sizeof(*s))
 		return MX_ENOMEM;
@@ -110,11 +135,12 @@ grow(struct zone_store *z)
 		return MX_ENOMEM;
 	memset(s, 0, n * sizeof(*s));
 	for (i = 0; i < z->nslots; i++) {
-		for (nd = z->slot[i]; nd != NULL; nd = next) {
-			next = nd->hnext;
-			nd->hnext = s[nd->hash & (n - 1)];
-			s[nd->hash & (n - 1)] = nd;
-		}
+		if (z->slot[i].n == NULL)
+			continue;
+		for (j = z->slot[i].hash & (n - 1); s[j].n != NULL;
+		    j = (j + 1) & (n - 1))
+			;
+		s[j] = z->slot[i];
 	}
 	al_free(z, z->slot);
 	z->slot = s;
@@ -126,12 +152,15 @@ static struct zone_node *
 lookup(const struct zone_store *z, const uint8_t *name, size_t len,
     uint32_t h)
 {
-	struct zone_node *n;
+	size_t mask = z->nslots - 1, i;
 
-	for (n = z->slot[h & (z->nslots - 1)]; n != NULL; n = n->hnext)
-		if (n->hash == h && n->name_len == len &&
+	for (i = h & mask; z->slot[i].n != NULL; i = (i + 1) & mask) {
+		struct zone_node *n = z->slot[i].n;
+
+		if (z->slot[i].hash == h && n->name_len == len &&
 		    dns_name_equal(n->name, len, name, len))
 			return n;
+	}
 	return NULL;
 }
 
@@ -140,8 +169,9 @@ static struct zone_node *
 new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 {
 	struct zone_node *n;
+	size_t i;
 
-	if (z->nnodes >= z->nslots && grow(z) != 0)
+	if (z->nnodes >= z->nslots / 2 && grow(z) != 0)
 		return NULL;
 	n = arena_alloc(&z->arena, sizeof(*n) + len);
 	if (n == NULL)
@@ -150,8 +180,11 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 	n->hash = h;
 	n->name_len = (uint8_t)len;
 	memcpy(n->name, name, len);
-	n->hnext = z->slot[h & (z->nslots - 1)];
-	z->slot[h & (z->nslots - 1)] = n;
+	for (i = h & (z->nslots - 1); z->slot[i].n != NULL;
+	    i = (i + 1) & (z->nslots - 1))
+		;
+	z->slot[i].hash = h;
+	z->slot[i].n = n;
 	z->nnodes++;
 	return n;
 }
@@ -168,7 +201,12 @@ get_node(struct zone_store *z, const uint8_t *name, size_t len)
 	if (n != NULL)
 		return n;
 	off = dns_name_parent(name, len);
-	p = get_node(z, name + off, len - off);
+	/* Most names sit right below the apex: no hash for the parent. */
+	if (len - off == z->apex->name_len &&
+	    dns_name_equal(name + off, len - off, z->apex->name, len - off))
+		p = z->apex;
+	else
+		p = get_node(z, name + off, len - off);
 	if (p == NULL)
 		return NULL;
 	n = new_node(z, name, len, h);
@@ -255,6 +293,7 @@ zone_store_add(struct zone_store *z, const struct zone_rr *rr,
 		s->next = n->rrsets;
 		n->rrsets = s;
 		n->flags |= ZONE_NODE_HAS_DATA;
+		n->types |= (uint16_t)zone_type_bit(rr->type);
 	}
 	rd = arena_alloc(&z->arena, sizeof(*rd) + rr->rdlen);
 	if (rd == NULL)
@@ -320,8 +359,8 @@ sort_rrset(const struct zone_store *z, const struct zone_node *n,
 
 	for (rd = s->rdata; rd != NULL; rd = rd->next)
 		tmp[k++] = rd;
-	/* Insertion order is reversed by prepending; restore it so that a
-	 * stable sort keeps the first-written record among duplicates. */
+	/* Insertion order is reversed by prepending; restore it (which of
+	 * two duplicates survives is still up to qsort). */
 	for (i = 0; i < k / 2; i++) {
 		rd = tmp[i];
 		tmp[i] = tmp[k - 1 - i];
@@ -363,8 +402,8 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 	struct zone_rrset *s;
 
 	for (i = 0; i < z->nslots; i++) {
-		for (n = z->slot[i]; n != NULL; n = n->hnext) {
-			if (n != z->apex && zone_node_rrset(n, DNS_TYPE_NS))
+		if ((n = z->slot[i].n) != NULL) {
+			if (n != z->apex && (n->types & ZONE_T_NS))
 				n->flags |= ZONE_NODE_CUT;
 			for (s = n->rrsets; s != NULL; s = s->next) {
 				if (s->count < 2)
@@ -384,7 +423,7 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 	/* Occluded: strictly below a cut. Cuts are marked above, so one walk
 	 * up from each node decides it. */
 	for (i = 0; i < z->nslots; i++) {
-		for (n = z->slot[i]; n != NULL; n = n->hnext) {
+		if ((n = z->slot[i].n) != NULL) {
 			for (p = n->parent; p != NULL; p = p->parent) {
 				if (p->flags & ZONE_NODE_CUT) {
 					n->flags |= ZONE_NODE_OCCLUDED;
@@ -464,7 +503,10 @@ const struct zone_rrset *
 zone_node_rrset(const struct zone_node *n, uint16_t type)
 {
 	const struct zone_rrset *s;
+	unsigned bit = zone_type_bit(type);
 
+	if ((n->types & bit) == 0)
+		return NULL;
 	for (s = n->rrsets; s != NULL; s = s->next)
 		if (s->type == type)
 			return s;
@@ -479,9 +521,8 @@ zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud)
 	int r;
 
 	for (i = 0; i < z->nslots; i++)
-		for (n = z->slot[i]; n != NULL; n = n->hnext)
-			if ((r = fn(ud, n)) != 0)
-				return r;
+		if ((n = z->slot[i].n) != NULL && (r = fn(ud, n)) != 0)
+			return r;
 	return 0;
 }
 
@@ -507,7 +548,7 @@ zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
 	if (v == NULL)
 		return MX_ENOMEM;
 	for (i = 0; i < z->nslots; i++)
-		for (n = z->slot[i]; n != NULL; n = n->hnext)
+		if ((n = z->slot[i].n) != NULL)
 			v[k++] = n;
 	qsort(v, k, sizeof(*v), cmp_node);
 	for (i = 0; i < k && r == 0; i++)
