@@ -14,6 +14,7 @@ build-essential
 clang
 libclang-rt-14-dev
 libcmocka-dev
+libjansson-dev
 pkg-config
 perl
 python3

@@ -301,9 +301,10 @@ zone_store_add(struct zone_store *z, const struct zone_rr *rr,
 	rd->line = w != NULL ? w->line : 0;
 	rd->col = (uint16_t)(w != NULL && w->col < 65535 ? w->col : 0);
 	rd->file = 0;
-	if (w != NULL && w->file != NULL && z->nfiles > 0) {
+	if (w != NULL && w->file != NULL) {
 		/* The common case: the file registered last. */
-		if (strcmp(z->files[z->nfiles - 1], w->file) == 0) {
+		if (z->nfiles > 0 &&
+		    strcmp(z->files[z->nfiles - 1], w->file) == 0) {
 			rd->file = (uint16_t)(z->nfiles - 1);
 		} else {
 			int fi = zone_store_file(z, w->file);
