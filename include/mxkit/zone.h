@@ -196,7 +196,8 @@ const struct zone_rrset *zone_node_rrset(const struct zone_node *n,
 typedef int zone_walk_fn(void *ud, const struct zone_node *n);
 int zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
     void *ud);
-/* As zone_store_walk_sorted in insertion-independent hash order (fast). */
+/* As zone_store_walk_sorted, in the order the names were first seen
+ * (fast: no sorting, memory order). */
 int zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud);
 
 /*

@@ -207,37 +207,35 @@ collect_glue(void *ud, const struct zone_node *n)
 	return 0;
 }
 
-/* The node a target name resolves to inside this zone, through a wildcard
- * when the name itself does not exist (RFC 4592). */
+/*
+ * Where a target name inside the zone leads: the node itself, or the
+ * wildcard that synthesises it (RFC 4592), or nothing. *delegated is set
+ * when the name is at or below a cut: then it is the child zone's business.
+ * One lookup for the common case of an existing name.
+ */
 static const struct zone_node *
 resolve_in_zone(const struct ck *c, const uint8_t *name, size_t len,
-    int *wild)
+    int *delegated)
 {
 	const struct zone_node *n = zone_store_find(c->z, name, len), *e;
 	uint8_t w[DNS_NAME_MAX];
 
-	*wild = 0;
-	if (n != NULL)
+	if (n != NULL) {
+		*delegated = (n->flags & (ZONE_NODE_CUT | ZONE_NODE_OCCLUDED))
+		    != 0;
 		return n;
+	}
 	e = zone_store_encloser(c->z, name, len);
-	if (e == NULL || (e->flags & ZONE_NODE_WILDCARD_CHILD) == 0 ||
+	*delegated = e != NULL &&
+	    (e->flags & (ZONE_NODE_CUT | ZONE_NODE_OCCLUDED)) != 0;
+	if (e == NULL || *delegated ||
+	    (e->flags & ZONE_NODE_WILDCARD_CHILD) == 0 ||
 	    e->name_len + 2 > DNS_NAME_MAX)
 		return NULL;
 	w[0] = 1;
 	w[1] = '*';
 	memcpy(w + 2, e->name, e->name_len);
-	*wild = 1;
 	return zone_store_find(c->z, w, e->name_len + 2u);
-}
-
-/* Below a cut (or at one), names are the child zone's business. */
-static int
-delegated(const struct ck *c, const uint8_t *name, size_t len)
-{
-	const struct zone_node *e = zone_store_encloser(c->z, name, len);
-
-	return e != NULL &&
-	    (e->flags & (ZONE_NODE_CUT | ZONE_NODE_OCCLUDED)) != 0;
 }
 
 static void
@@ -247,7 +245,7 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 	char tn[DNS_NAME_TEXT_MAX], code[64];
 	struct mx_where w;
 	const struct zone_node *n;
-	int wild, syn;
+	int deleg, syn;
 
 	where(c, rd, &w);
 	if (ip_literal(t, tlen)) {
@@ -277,10 +275,11 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 		    "zone name: forgot the trailing dot?", what,
 		    ntext(t, tlen, tn));
 	}
-	if (!dns_name_is_sub(t, tlen, c->origin, c->origin_len) ||
-	    delegated(c, t, tlen))
+	if (!dns_name_is_sub(t, tlen, c->origin, c->origin_len))
 		return;
-	n = resolve_in_zone(c, t, tlen, &wild);
+	n = resolve_in_zone(c, t, tlen, &deleg);
+	if (deleg)
+		return;
 	if (n == NULL || (n->flags & ZONE_NODE_HAS_DATA) == 0) {
 		snprintf(code, sizeof(code), "%s-TARGET-NXDOMAIN", pfx);
 		mx_diag(c->d, MX_DIAG_ERROR, &w, code, "%s target %s does not "

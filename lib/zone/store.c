@@ -23,6 +23,11 @@ struct zone_store {
 	struct mx_allocator al;
 	struct slot *slot;
 	size_t nslots, nnodes, nrecords;
+	/* Every node in creation order: walks follow memory order (the arena
+	 * hands out nodes in that order) instead of jumping around in hash
+	 * order, and their order does not depend on the hash function. */
+	struct zone_node **nodes;
+	size_t nodes_cap;
 	struct zone_node *apex;
 	struct zone_node *last;		/* node of the previous add */
 	const char **files;
@@ -100,6 +105,7 @@ zone_store_free(struct zone_store *z)
 		return;
 	arena_fini(&z->arena);
 	al_free(z, z->slot);
+	al_free(z, z->nodes);
 	al_free(z, z->files);
 	z->al.release(z->al.ud, z);
 }
@@ -173,6 +179,21 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 
 	if (z->nnodes >= z->nslots / 2 && grow(z) != 0)
 		return NULL;
+	if (z->nnodes == z->nodes_cap) {
+		size_t cap = z->nodes_cap ? z->nodes_cap * 2 : 256;
+		struct zone_node **v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return NULL;
+		v = al_alloc(z, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		if (z->nnodes > 0)
+			memcpy(v, z->nodes, z->nnodes * sizeof(*v));
+		al_free(z, z->nodes);
+		z->nodes = v;
+		z->nodes_cap = cap;
+	}
 	n = arena_alloc(&z->arena, sizeof(*n) + len);
 	if (n == NULL)
 		return NULL;
@@ -185,7 +206,7 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 		;
 	z->slot[i].hash = h;
 	z->slot[i].n = n;
-	z->nnodes++;
+	z->nodes[z->nnodes++] = n;
 	return n;
 }
 
@@ -402,8 +423,8 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 	struct zone_node *n, *p;
 	struct zone_rrset *s;
 
-	for (i = 0; i < z->nslots; i++) {
-		if ((n = z->slot[i].n) != NULL) {
+	for (i = 0; i < z->nnodes; i++) {
+		if ((n = z->nodes[i]) != NULL) {
 			if (n != z->apex && (n->types & ZONE_T_NS))
 				n->flags |= ZONE_NODE_CUT;
 			for (s = n->rrsets; s != NULL; s = s->next) {
@@ -423,8 +444,8 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 	al_free(z, tmp);
 	/* Occluded: strictly below a cut. Cuts are marked above, so one walk
 	 * up from each node decides it. */
-	for (i = 0; i < z->nslots; i++) {
-		if ((n = z->slot[i].n) != NULL) {
+	for (i = 0; i < z->nnodes; i++) {
+		if ((n = z->nodes[i]) != NULL) {
 			for (p = n->parent; p != NULL; p = p->parent) {
 				if (p->flags & ZONE_NODE_CUT) {
 					n->flags |= ZONE_NODE_OCCLUDED;
@@ -465,7 +486,8 @@ zone_store_names(const struct zone_store *z)
 size_t
 zone_store_bytes(const struct zone_store *z)
 {
-	return z->arena.total + z->nslots * sizeof(*z->slot);
+	return z->arena.total + z->nslots * sizeof(*z->slot) +
+	    z->nodes_cap * sizeof(*z->nodes);
 }
 
 const struct zone_node *
@@ -521,8 +543,8 @@ zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud)
 	size_t i;
 	int r;
 
-	for (i = 0; i < z->nslots; i++)
-		if ((n = z->slot[i].n) != NULL && (r = fn(ud, n)) != 0)
+	for (i = 0; i < z->nnodes; i++)
+		if ((n = z->nodes[i]) != NULL && (r = fn(ud, n)) != 0)
 			return r;
 	return 0;
 }
@@ -540,7 +562,7 @@ int
 zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
     void *ud)
 {
-	const struct zone_node **v, *n;
+	const struct zone_node **v;
 	struct zone_store *mz = (struct zone_store *)z;
 	size_t i, k = 0;
 	int r = 0;
@@ -548,9 +570,8 @@ zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
 	v = al_alloc(mz, (z->nnodes ? z->nnodes : 1) * sizeof(*v));
 	if (v == NULL)
 		return MX_ENOMEM;
-	for (i = 0; i < z->nslots; i++)
-		if ((n = z->slot[i].n) != NULL)
-			v[k++] = n;
+	for (i = 0; i < z->nnodes; i++)
+		v[k++] = z->nodes[i];
 	qsort(v, k, sizeof(*v), cmp_node);
 	for (i = 0; i < k && r == 0; i++)
 		r = fn(ud, v[i]);
