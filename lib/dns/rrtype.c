@@ -122,6 +122,9 @@ dns_type_from_text(const char *s, size_t n, uint16_t *code)
 	size_t i;
 	uint32_t v;
 
+	/* Empty text names no type; the loop below reads s[0]. */
+	if (n == 0)
+		return MX_ETYPE;
 	/* The common types first, in the order zone files use them most. */
 	if (n == 1 && (s[0] == 'A' || s[0] == 'a')) {
 		*code = DNS_TYPE_A;
