@@ -277,15 +277,6 @@ struct check_ctx {
 	struct mx_diag *d;
 };
 
-static int
-check_accept(void *ud, const struct zone_rr *rr, const struct mx_where *w)
-{
-	struct check_ctx *c = ud;
-	int r = zone_store_add(c->z, rr, w, c->d);
-
-	return r == MX_EINVAL ? 0 : r;
-}
-
 static void
 print_json(const char *file, const uint8_t *origin, size_t olen,
     const struct zone_store *z, const struct findings *f,
@@ -383,9 +374,7 @@ zone_checkcmd(int argc, char **argv)
 	o.origin_len = olen;
 	o.diag = &d;
 	o.flags = noinc ? ZONE_NO_INCLUDE : 0;
-	o.accept = check_accept;
-	o.ud = &cc;
-	r = zone_parse_file(&o);
+	r = zone_load_file(cc.z, &o);
 	if (r == MX_ENOENT || r == MX_EIO || r == MX_ENOMEM) {
 		warnx_("cannot read %s: %s", o.file, mx_strerror(r));
 		zone_store_free(cc.z);

@@ -69,6 +69,16 @@ int zone_parse_string(const struct zone_parse_opts *o, const char *text,
     size_t len);
 
 /*
+ * Parses the master file of o into z (o->accept and o->ud are not used),
+ * with parsing and storing overlapped on two threads. The store ends up as
+ * a single-threaded load would leave it; diagnostics of both threads reach
+ * o->diag one at a time. Returns as zone_parse_file, or MX_ENOMEM.
+ * zone_store_finish is still the caller's to call.
+ */
+struct zone_store;
+int zone_load_file(struct zone_store *z, const struct zone_parse_opts *o);
+
+/*
  * The zone store: the records of one zone, looked up by owner and type.
  *
  * A store is built by zone_store_add for each record, then
@@ -150,6 +160,16 @@ int zone_store_add(struct zone_store *z, const struct zone_rr *rr,
     const struct mx_where *w, struct mx_diag *d);
 
 /*
+ * The same with the owner's hash already computed (dns_name_hash), for
+ * loaders that hash on another thread; zone_store_prefetch asks the CPU to
+ * bring the hash slot of a record that will be added soon into the cache.
+ * Over a million names nearly every slot is a cache miss otherwise.
+ */
+int zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
+    uint32_t hash, const struct mx_where *w, struct mx_diag *d);
+void zone_store_prefetch(const struct zone_store *z, uint32_t hash);
+
+/*
  * Registers a file name for the where of later records; returns its index
  * (at most 65535 files per zone) or a negative code.
  */
@@ -196,6 +216,10 @@ const struct zone_rrset *zone_node_rrset(const struct zone_node *n,
 typedef int zone_walk_fn(void *ud, const struct zone_node *n);
 int zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
     void *ud);
+/* As zone_store_walk for the nodes numbered from..to-1 in that order
+ * (0 <= from <= to <= zone_store_names), so that threads can share a walk. */
+int zone_store_walk_range(const struct zone_store *z, size_t from, size_t to,
+    zone_walk_fn *fn, void *ud);
 /* As zone_store_walk_sorted, in the order the names were first seen
  * (fast: no sorting, memory order). */
 int zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud);
@@ -206,6 +230,7 @@ int zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud);
  * and the mail rules one zone can show (MX target an IP address, an alias,
  * without address, null MX misuse, forgotten trailing dot, PTR target an IP
  * address). Each finding goes to d with its code and the place of the
- * record. Returns 0.
+ * record. Big zones are checked on two threads; the findings then arrive
+ * in no particular order, one at a time. Returns 0 or MX_ENOMEM.
  */
 int zone_check(const struct zone_store *z, struct mx_diag *d);

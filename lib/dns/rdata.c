@@ -73,7 +73,9 @@ field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 		if (left < 1)
 			return MX_EMALF;
 		n = 1 + (size_t)rd[off];
-		if (kind == DNS_F_TAG && rd[off] == 0)
+		/* A CAA tag and an NSEC3 hash are never empty (RFC 8659 4.1,
+		 * RFC 5155 3.1.7); an empty one has no text form either. */
+		if ((kind == DNS_F_TAG || kind == DNS_F_B32) && rd[off] == 0)
 			return MX_EMALF;
 		break;
 	case DNS_F_STRS:
@@ -210,8 +212,13 @@ dns_rdata_cmp(uint16_t type, const uint8_t *a, size_t alen, const uint8_t *b,
 /*
  * Wire form: decompression on read, compression on write.
  */
-int
-dns_rdata_from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
+/*
+ * Decodes rdata from a message into out, or only validates it when out is
+ * NULL (then cap is ignored): one code path, so that skipping and copying
+ * accept exactly the same rdata.
+ */
+static int
+from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
     size_t cap, size_t *outlen)
 {
 	const struct dns_rrtype *t = structured(type);
@@ -227,17 +234,20 @@ dns_rdata_from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
 	}
 	end = c->off + rdlen;
 	if (t == NULL) {
-		if (rdlen > cap) {
+		if (out == NULL) {
+			cur_skip(c, rdlen);
+		} else if (rdlen > cap) {
 			cur_fail(c, MX_ESPACE);
 			return MX_ESPACE;
+		} else {
+			cur_copy(c, out, rdlen);
 		}
-		cur_copy(c, out, rdlen);
-		*outlen = rdlen;
-		return c->err;
+		o = rdlen;
+		goto done;
 	}
 	for (i = 0; i < DNS_FIELDS_MAX && t->field[i] != DNS_F_END; i++) {
 		uint8_t k = t->field[i];
-		struct cur sub;
+		const uint8_t *src;
 
 		if (k == DNS_F_NAME_C || k == DNS_F_NAME_D) {
 			r = dns_name_from_wire(c, name, &nlen);
@@ -247,44 +257,52 @@ dns_rdata_from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
 				c->err = MX_ERDLEN;
 				return MX_ERDLEN;
 			}
+			src = name;
 		} else {
-			/* Other fields lie inside the rdata: measure them on
-			 * a cursor that ends where the rdata ends. */
-			cur_init(&sub, c->p, end);
-			sub.off = c->off;
-			r = field_len(k, sub.p, end, sub.off);
+			/* Other fields lie inside the rdata: measure them
+			 * against the end of the rdata, not of the message. */
+			r = field_len(k, c->p, end, c->off);
 			if (r < 0) {
 				c->err = MX_ERDLEN;
 				return MX_ERDLEN;
 			}
 			nlen = (size_t)r;
-			if (nlen > DNS_NAME_MAX && nlen > cap - o) {
-				cur_fail(c, MX_ESPACE);
-				return MX_ESPACE;
-			}
+			src = cur_take(c, nlen);
+			if (src == NULL)
+				return c->err;
+		}
+		if (out != NULL) {
 			if (nlen > cap - o) {
 				cur_fail(c, MX_ESPACE);
 				return MX_ESPACE;
 			}
-			cur_copy(c, out + o, nlen);
-			o += nlen;
-			continue;
+			memcpy(out + o, src, nlen);
 		}
-		if (nlen > cap - o) {
-			cur_fail(c, MX_ESPACE);
-			return MX_ESPACE;
-		}
-		memcpy(out + o, name, nlen);
 		o += nlen;
 	}
+done:
 	if (c->err != 0)
 		return c->err;
 	if (c->off != end) {
 		c->err = MX_ERDLEN;
 		return MX_ERDLEN;
 	}
-	*outlen = o;
+	if (outlen != NULL)
+		*outlen = o;
 	return 0;
+}
+
+int
+dns_rdata_from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
+    size_t cap, size_t *outlen)
+{
+	return from_wire(type, c, rdlen, out, cap, outlen);
+}
+
+int
+dns_rdata_skip_wire(uint16_t type, struct cur *c, size_t rdlen)
+{
+	return from_wire(type, c, rdlen, NULL, 0, NULL);
 }
 
 void
@@ -662,6 +680,10 @@ dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t len, char *buf,
 		tb_generic(&b, rd, len);
 	} else {
 		for (i = 0; i < n; i++) {
+			/* An empty type bitmap (NSEC3 of an empty
+			 * non-terminal) prints nothing, not even a blank. */
+			if (t->field[i] == DNS_F_BITMAP && sp[i].len == 0)
+				continue;
 			if (i > 0)
 				tb_putc(&b, ' ');
 			tb_field(&b, t->field[i], rd + sp[i].off, sp[i].len);
@@ -903,6 +925,8 @@ put_b32(struct wcur *w, const struct dns_tok *t)
 		return w->err;
 	if (w->off - at - 1 > 255)
 		return MX_ERANGE;
+	if (w->off - at - 1 == 0)
+		return MX_ESYNTAX;
 	w->p[at] = (uint8_t)(w->off - at - 1);
 	return 0;
 }

@@ -213,9 +213,8 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 /* The node of name (which lies in the zone), created with every missing
  * ancestor, so that empty non-terminals exist as nodes. */
 static struct zone_node *
-get_node(struct zone_store *z, const uint8_t *name, size_t len)
+get_node_h(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 {
-	uint32_t h = dns_name_hash(name, len);
 	struct zone_node *n = lookup(z, name, len, h), *p;
 	size_t off;
 
@@ -227,7 +226,8 @@ get_node(struct zone_store *z, const uint8_t *name, size_t len)
 	    dns_name_equal(name + off, len - off, z->apex->name, len - off))
 		p = z->apex;
 	else
-		p = get_node(z, name + off, len - off);
+		p = get_node_h(z, name + off, len - off,
+		    dns_name_hash(name + off, len - off));
 	if (p == NULL)
 		return NULL;
 	n = new_node(z, name, len, h);
@@ -270,9 +270,23 @@ zone_store_file(struct zone_store *z, const char *name)
 	return (int)z->nfiles++;
 }
 
+void
+zone_store_prefetch(const struct zone_store *z, uint32_t hash)
+{
+	__builtin_prefetch(&z->slot[hash & (z->nslots - 1)]);
+}
+
 int
 zone_store_add(struct zone_store *z, const struct zone_rr *rr,
     const struct mx_where *w, struct mx_diag *d)
+{
+	return zone_store_add_hashed(z, rr, dns_name_hash(rr->owner,
+	    rr->owner_len), w, d);
+}
+
+int
+zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
+    uint32_t hash, const struct mx_where *w, struct mx_diag *d)
 {
 	struct zone_node *n = z->last;
 	struct zone_rrset *s;
@@ -295,7 +309,7 @@ zone_store_add(struct zone_store *z, const struct zone_rr *rr,
 			    "%s is outside the zone %s; record ignored", on, zn);
 			return MX_EINVAL;
 		}
-		n = get_node(z, rr->owner, rr->owner_len);
+		n = get_node_h(z, rr->owner, rr->owner_len, hash);
 		if (n == NULL)
 			return MX_ENOMEM;
 		z->last = n;
@@ -545,6 +559,21 @@ zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud)
 
 	for (i = 0; i < z->nnodes; i++)
 		if ((n = z->nodes[i]) != NULL && (r = fn(ud, n)) != 0)
+			return r;
+	return 0;
+}
+
+int
+zone_store_walk_range(const struct zone_store *z, size_t from, size_t to,
+    zone_walk_fn *fn, void *ud)
+{
+	size_t i;
+	int r;
+
+	if (to > z->nnodes)
+		to = z->nnodes;
+	for (i = from; i < to; i++)
+		if ((r = fn(ud, z->nodes[i])) != 0)
 			return r;
 	return 0;
 }
