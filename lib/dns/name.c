@@ -264,6 +264,9 @@ dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 
 	if (alen != blen)
 		return 0;
+	/* Names are mostly spelled alike: try the exact match first. */
+	if (memcmp(a, b, alen) == 0)
+		return 1;
 	/* Length bytes are at most 63, below 'A', so folding them is safe. */
 	for (i = 0; i < alen; i++)
 		if (lower(a[i]) != lower(b[i]))
@@ -352,18 +355,46 @@ dns_name_lower(uint8_t *name, size_t len)
 		name[i] = lower(name[i]);
 }
 
+/*
+ * Lowercases the ASCII letters among 8 octets at once. For each octet with
+ * the top bit clear, adding 0x80 - 'A' sets the top bit when it is >= 'A',
+ * adding 0x80 - 'Z' - 1 sets it when it is > 'Z'; an octet in 'A'..'Z' has
+ * only the first, and gets 0x20 added (the top bit shifted down twice).
+ */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t low7 = w & (0x7f * ones);
+	uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+	uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+	uint64_t up = ge_a & ~gt_z & ~w & (0x80 * ones);
+
+	return w | (up >> 2);
+}
+
 uint32_t
 dns_name_hash(const uint8_t *name, size_t len)
 {
-	/* FNV-1a over the folded octets: short names, one multiply a byte. */
-	uint32_t h = 2166136261u;
-	size_t i;
+	/* Eight folded octets a step, each mixed in by a multiply and a
+	 * shift: a name of 20 octets costs three steps, not twenty. */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
-		h ^= lower(name[i]);
-		h *= 16777619u;
+	while (len - i >= 8) {
+		memcpy(&w, name + i, 8);
+		h = (h ^ lower8(w)) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		i += 8;
 	}
-	return h;
+	if (i < len) {
+		w = 0;
+		memcpy(&w, name + i, len - i);
+		h = (h ^ lower8(w)) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h >> 32);
 }
 
 size_t

@@ -13,87 +13,93 @@
 #define LOW DNS_RT_CANON_LOWER
 
 /*
- * One row per type, sorted by code (binary search). A new type is a new row:
- * text <-> wire, compression and canonical order all follow from its fields.
- * Name fields: NAME_C for the RFC 1035 types whose names may be compressed,
- * NAME_D for those RFC 3597 4 lets a receiver decompress, NAME otherwise.
- * LOW marks the types whose names RFC 4034 6.2 (as amended by RFC 6840 5.1)
- * lowercases in canonical form.
+ * THE table: one row per type. X(mnemonic, code, flags, fields...). A new
+ * type is a new row: text <-> wire, compression and canonical order all
+ * follow from its fields. Name fields: NAME_C for the RFC 1035 types whose
+ * names may be compressed, NAME_D for those RFC 3597 4 lets a receiver
+ * decompress, NAME otherwise. LOW marks the types whose names RFC 4034 6.2
+ * (as amended by RFC 6840 5.1) lowercases in canonical form. Codes stay
+ * below 258 (CAA): by_code below is indexed by code.
  */
-static const struct dns_rrtype types[] = {
-	{ 1, 0, "A", { DNS_F_A } },
-	{ 2, LOW, "NS", { NC } },
-	{ 3, LOW, "MD", { NC } },
-	{ 4, LOW, "MF", { NC } },
-	{ 5, LOW | DNS_RT_SINGLE, "CNAME", { NC } },
-	{ 6, LOW | DNS_RT_SINGLE, "SOA", { NC, NC, DNS_F_U32, DNS_F_PERIOD,
-	    DNS_F_PERIOD, DNS_F_PERIOD, DNS_F_PERIOD } },
-	{ 7, LOW, "MB", { NC } },
-	{ 8, LOW, "MG", { NC } },
-	{ 9, LOW, "MR", { NC } },
-	{ 12, LOW, "PTR", { NC } },
-	{ 13, 0, "HINFO", { DNS_F_STR, DNS_F_STR } },
-	{ 14, LOW, "MINFO", { NC, NC } },
-	{ 15, LOW, "MX", { DNS_F_U16, NC } },
-	{ 16, 0, "TXT", { DNS_F_STRS } },
-	{ 17, LOW, "RP", { ND, ND } },
-	{ 18, LOW, "AFSDB", { DNS_F_U16, ND } },
-	{ 21, LOW, "RT", { DNS_F_U16, ND } },
-	{ 28, 0, "AAAA", { DNS_F_AAAA } },
-	{ 29, DNS_RT_OPAQUE, "LOC", { 0 } },
-	{ 33, LOW, "SRV", { DNS_F_U16, DNS_F_U16, DNS_F_U16, ND } },
-	{ 35, LOW, "NAPTR", { DNS_F_U16, DNS_F_U16, DNS_F_STR, DNS_F_STR,
-	    DNS_F_STR, ND } },
-	{ 36, LOW, "KX", { DNS_F_U16, NN } },
-	{ 37, 0, "CERT", { DNS_F_U16, DNS_F_U16, DNS_F_U8, DNS_F_B64 } },
-	{ 39, LOW | DNS_RT_SINGLE, "DNAME", { NN } },
-	{ 41, DNS_RT_META | DNS_RT_OPAQUE, "OPT", { 0 } },
-	{ 43, 0, "DS", { DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 44, 0, "SSHFP", { DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 46, LOW, "RRSIG", { DNS_F_TYPE, DNS_F_U8, DNS_F_U8, DNS_F_U32,
-	    DNS_F_TIME, DNS_F_TIME, DNS_F_U16, NN, DNS_F_B64 } },
-	{ 47, 0, "NSEC", { NN, DNS_F_BITMAP } },
-	{ 48, 0, "DNSKEY", { DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_B64 } },
-	{ 49, 0, "DHCID", { DNS_F_B64 } },
-	{ 50, 0, "NSEC3", { DNS_F_U8, DNS_F_U8, DNS_F_U16, DNS_F_SALT,
-	    DNS_F_B32, DNS_F_BITMAP } },
-	{ 51, 0, "NSEC3PARAM", { DNS_F_U8, DNS_F_U8, DNS_F_U16,
-	    DNS_F_SALT } },
-	{ 52, 0, "TLSA", { DNS_F_U8, DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 53, 0, "SMIMEA", { DNS_F_U8, DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 59, 0, "CDS", { DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 60, 0, "CDNSKEY", { DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_B64 } },
-	{ 61, 0, "OPENPGPKEY", { DNS_F_B64 } },
-	{ 62, 0, "CSYNC", { DNS_F_U32, DNS_F_U16, DNS_F_BITMAP } },
-	{ 63, 0, "ZONEMD", { DNS_F_U32, DNS_F_U8, DNS_F_U8, DNS_F_HEX } },
-	{ 64, DNS_RT_OPAQUE, "SVCB", { 0 } },
-	{ 65, DNS_RT_OPAQUE, "HTTPS", { 0 } },
-	{ 99, 0, "SPF", { DNS_F_STRS } },
-	{ 251, DNS_RT_META | DNS_RT_OPAQUE, "IXFR", { 0 } },
-	{ 252, DNS_RT_META | DNS_RT_OPAQUE, "AXFR", { 0 } },
-	{ 255, DNS_RT_META | DNS_RT_OPAQUE, "ANY", { 0 } },
-	{ 256, 0, "URI", { DNS_F_U16, DNS_F_U16, DNS_F_VALUE } },
-	{ 257, 0, "CAA", { DNS_F_U8, DNS_F_TAG, DNS_F_VALUE } },
+#define RRTYPES(X) \
+	X(A, 1, 0, DNS_F_A) \
+	X(NS, 2, LOW, NC) \
+	X(MD, 3, LOW, NC) \
+	X(MF, 4, LOW, NC) \
+	X(CNAME, 5, LOW | DNS_RT_SINGLE, NC) \
+	X(SOA, 6, LOW | DNS_RT_SINGLE, NC, NC, DNS_F_U32, DNS_F_PERIOD, DNS_F_PERIOD, DNS_F_PERIOD, DNS_F_PERIOD) \
+	X(MB, 7, LOW, NC) \
+	X(MG, 8, LOW, NC) \
+	X(MR, 9, LOW, NC) \
+	X(PTR, 12, LOW, NC) \
+	X(HINFO, 13, 0, DNS_F_STR, DNS_F_STR) \
+	X(MINFO, 14, LOW, NC, NC) \
+	X(MX, 15, LOW, DNS_F_U16, NC) \
+	X(TXT, 16, 0, DNS_F_STRS) \
+	X(RP, 17, LOW, ND, ND) \
+	X(AFSDB, 18, LOW, DNS_F_U16, ND) \
+	X(RT, 21, LOW, DNS_F_U16, ND) \
+	X(AAAA, 28, 0, DNS_F_AAAA) \
+	X(LOC, 29, DNS_RT_OPAQUE, 0) \
+	X(SRV, 33, LOW, DNS_F_U16, DNS_F_U16, DNS_F_U16, ND) \
+	X(NAPTR, 35, LOW, DNS_F_U16, DNS_F_U16, DNS_F_STR, DNS_F_STR, DNS_F_STR, ND) \
+	X(KX, 36, LOW, DNS_F_U16, NN) \
+	X(CERT, 37, 0, DNS_F_U16, DNS_F_U16, DNS_F_U8, DNS_F_B64) \
+	X(DNAME, 39, LOW | DNS_RT_SINGLE, NN) \
+	X(OPT, 41, DNS_RT_META | DNS_RT_OPAQUE, 0) \
+	X(DS, 43, 0, DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(SSHFP, 44, 0, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(RRSIG, 46, LOW, DNS_F_TYPE, DNS_F_U8, DNS_F_U8, DNS_F_U32, DNS_F_TIME, DNS_F_TIME, DNS_F_U16, NN, DNS_F_B64) \
+	X(NSEC, 47, 0, NN, DNS_F_BITMAP) \
+	X(DNSKEY, 48, 0, DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_B64) \
+	X(DHCID, 49, 0, DNS_F_B64) \
+	X(NSEC3, 50, 0, DNS_F_U8, DNS_F_U8, DNS_F_U16, DNS_F_SALT, DNS_F_B32, DNS_F_BITMAP) \
+	X(NSEC3PARAM, 51, 0, DNS_F_U8, DNS_F_U8, DNS_F_U16, DNS_F_SALT) \
+	X(TLSA, 52, 0, DNS_F_U8, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(SMIMEA, 53, 0, DNS_F_U8, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(CDS, 59, 0, DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(CDNSKEY, 60, 0, DNS_F_U16, DNS_F_U8, DNS_F_U8, DNS_F_B64) \
+	X(OPENPGPKEY, 61, 0, DNS_F_B64) \
+	X(CSYNC, 62, 0, DNS_F_U32, DNS_F_U16, DNS_F_BITMAP) \
+	X(ZONEMD, 63, 0, DNS_F_U32, DNS_F_U8, DNS_F_U8, DNS_F_HEX) \
+	X(SVCB, 64, DNS_RT_OPAQUE, 0) \
+	X(HTTPS, 65, DNS_RT_OPAQUE, 0) \
+	X(SPF, 99, 0, DNS_F_STRS) \
+	X(IXFR, 251, DNS_RT_META | DNS_RT_OPAQUE, 0) \
+	X(AXFR, 252, DNS_RT_META | DNS_RT_OPAQUE, 0) \
+	X(ANY, 255, DNS_RT_META | DNS_RT_OPAQUE, 0) \
+	X(URI, 256, 0, DNS_F_U16, DNS_F_U16, DNS_F_VALUE) \
+	X(CAA, 257, 0, DNS_F_U8, DNS_F_TAG, DNS_F_VALUE)
+
+enum {
+#define ROW_ENUM(n, c, f, ...) ROW_##n,
+	RRTYPES(ROW_ENUM)
+#undef ROW_ENUM
+	NTYPES
 };
 
-#define NTYPES (sizeof(types) / sizeof(types[0]))
+static const struct dns_rrtype types[] = {
+#define ROW_DESC(n, c, f, ...) { c, f, #n, { __VA_ARGS__ } },
+	RRTYPES(ROW_DESC)
+#undef ROW_DESC
+};
+
+#define BY_CODE_MAX 258
+/* Row number + 1 of each code (0: unknown), so that a lookup is one load:
+ * it runs several times for every record of a zone and every RR of a
+ * message. */
+static const uint8_t by_code[BY_CODE_MAX] = {
+#define ROW_INDEX(n, c, f, ...) [c] = ROW_##n + 1,
+	RRTYPES(ROW_INDEX)
+#undef ROW_INDEX
+};
 
 const struct dns_rrtype *
 dns_rrtype_find(uint16_t code)
 {
-	size_t lo = 0, hi = NTYPES;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (types[mid].code == code)
-			return &types[mid];
-		if (types[mid].code < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (code >= BY_CODE_MAX || by_code[code] == 0)
+		return NULL;
+	return &types[by_code[code] - 1];
 }
 
 /* Parses the decimal digits of s[0..n) as a number up to max. */
@@ -114,6 +120,25 @@ parse_num(const char *s, size_t n, uint32_t max, uint32_t *out)
 	}
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* True when s[0..n) spells mnemonic name (upper case), in any case. */
+static int
+mnemonic_eq(const char *name, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (name[i] == '\0')
+			return 0;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if (name[i] != c)
+			return 0;
+	}
+	return name[n] == '\0';
 }
 
 int
@@ -141,8 +166,7 @@ dns_type_from_text(const char *s, size_t n, uint16_t *code)
 	 * digits, so clearing bit 5 upper-cases a letter. */
 	for (i = 0; i < NTYPES; i++) {
 		if (types[i].name[0] == (s[0] & ~0x20) &&
-		    strlen(types[i].name) == n &&
-		    strncasecmp(types[i].name, s, n) == 0) {
+		    mnemonic_eq(types[i].name, s, n)) {
 			*code = types[i].code;
 			return 0;
 		}
@@ -177,8 +201,7 @@ dns_class_from_text(const char *s, size_t n, uint16_t *code)
 	uint32_t v;
 
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		if (strlen(classes[i].name) == n &&
-		    strncasecmp(classes[i].name, s, n) == 0) {
+		if (mnemonic_eq(classes[i].name, s, n)) {
 			*code = classes[i].code;
 			return 0;
 		}

@@ -452,13 +452,41 @@ struct half {
 	int r;
 };
 
+/* Asks for the hash slots of a node's MX targets ahead of their lookup. */
+static int
+prefetch_targets(void *ud, const struct zone_node *n)
+{
+	const struct ck *c = ud;
+	const struct zone_rrset *s;
+	const struct zone_rdata *rd;
+
+	if ((n->types & ZONE_T_MX) == 0 ||
+	    (s = zone_node_rrset(n, DNS_TYPE_MX)) == NULL)
+		return 0;
+	for (rd = s->rdata; rd != NULL; rd = rd->next)
+		if (rd->len > 3)
+			zone_store_prefetch(c->z, dns_name_hash(rd->data + 2,
+			    rd->len - 2u));
+	return 0;
+}
+
+/* Nodes are checked in chunks: first the hash slots of the chunk's MX
+ * targets are prefetched, then the chunk is checked, so that the random
+ * lookups of targets overlap instead of waiting one after the other. */
+#define CHECK_CHUNK 32
+
 static void *
 check_half(void *arg)
 {
 	struct half *h = arg;
+	size_t i, e;
 
-	h->r = zone_store_walk_range(h->c.z, h->from, h->to, check_node,
-	    &h->c);
+	h->r = 0;
+	for (i = h->from; i < h->to && h->r == 0; i = e) {
+		e = h->to - i > CHECK_CHUNK ? i + CHECK_CHUNK : h->to;
+		zone_store_walk_range(h->c.z, i, e, prefetch_targets, &h->c);
+		h->r = zone_store_walk_range(h->c.z, i, e, check_node, &h->c);
+	}
 	return NULL;
 }
 

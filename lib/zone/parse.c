@@ -102,23 +102,33 @@ tok_col(const struct dns_tok *t, unsigned *line, unsigned *col)
 	*col = t->col;
 }
 
+/* Makes room for more tokens; the array grows rarely (once per parse in
+ * practice), so this stays out of the inlined push_tok. */
 static int
+grow_tok(struct parser *p)
+{
+	size_t cap = p->tokcap ? p->tokcap * 2 : TOK_FIRST;
+	struct dns_tok *t;
+
+	if (p->tokcap >= TOK_MAX)
+		return MX_ELIMIT;
+	t = realloc(p->tok, cap * sizeof(*t));
+	if (t == NULL)
+		return MX_ENOMEM;
+	p->tok = t;
+	p->tokcap = cap;
+	return 0;
+}
+
+static inline int
 push_tok(struct parser *p, const char *s, size_t n, uint32_t flags,
     unsigned line, unsigned col)
 {
 	struct dns_tok *t;
+	int r;
 
-	if (p->ntok == p->tokcap) {
-		size_t cap = p->tokcap ? p->tokcap * 2 : TOK_FIRST;
-
-		if (p->tokcap >= TOK_MAX)
-			return MX_ELIMIT;
-		t = realloc(p->tok, cap * sizeof(*t));
-		if (t == NULL)
-			return MX_ENOMEM;
-		p->tok = t;
-		p->tokcap = cap;
-	}
+	if (p->ntok == p->tokcap && (r = grow_tok(p)) != 0)
+		return r;
 	t = &p->tok[p->ntok++];
 	t->p = s;
 	t->len = (uint32_t)n;
