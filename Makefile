@@ -21,6 +21,8 @@ ALL_CFLAGS = $(WARN) $(OPT) -fPIC $(CFLAGS)
 LDLIBS    += -lpthread
 CMD_LIBS  := -ljansson
 FUZZ_TIME ?= 60
+# cmocka speaks TAP to prove.
+export CMOCKA_MESSAGE_OUTPUT := TAP
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
