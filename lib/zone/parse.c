@@ -512,7 +512,11 @@ do_record(struct parser *p, struct input *in, int blank_owner,
 		if ((o->flags & DNS_TOK_QUOTED) != 0) {
 			perr(p, in, o->line, o->col, "BAD-OWNER",
 			    "owner name may not be quoted");
+			/* Forget the text too: the next owner written like
+			 * the last good one must be parsed again, not taken
+			 * as the empty name left here. */
 			in->owner_len = 0;
+			in->owner_text = NULL;
 			return;
 		}
 		if (in->owner_text == NULL || o->len != in->owner_text_len ||
