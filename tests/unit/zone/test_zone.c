@@ -316,10 +316,10 @@ print_diff(char **a, size_t na, char **b, size_t nb)
 		if (i < na && j < nb && strcmp(a[i], b[j]) == 0) {
 			i++;
 			j++;
-		} else if (j < nb && (i == na || T(i, j + 1) >= T(i + 1, j))) {
-			print_message("# +%s\n", b[j++]);
-		} else {
+		} else if (i < na && (j == nb || T(i + 1, j) >= T(i, j + 1))) {
 			print_message("# -%s\n", a[i++]);
+		} else {
+			print_message("# +%s\n", b[j++]);
 		}
 	}
 #undef T
