@@ -1141,10 +1141,18 @@ dns_rdata_from_text(uint16_t type, const struct dns_tok *tok, size_t ntok,
 				r = MX_EMALF;
 				goto out;
 			}
-			r = kind == DNS_F_HEX ?
-			    put_hex(&w, tok + k, ntok - k, &bad) :
-			    put_b64(&w, tok + k, ntok - k, &bad);
-			bad += k;
+			{
+				size_t before = w.off;
+
+				r = kind == DNS_F_HEX ?
+				    put_hex(&w, tok + k, ntok - k, &bad) :
+				    put_b64(&w, tok + k, ntok - k, &bad);
+				bad += k;
+				/* At least one octet: the wire form has no
+				 * empty digest, key or signature either. */
+				if (r == 0 && w.off == before)
+					r = MX_ESYNTAX;
+			}
 			if (r != 0)
 				goto out;
 			k = ntok;
