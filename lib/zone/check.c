@@ -57,13 +57,14 @@ octet_label(const uint8_t *l)
 }
 
 /*
- * True when a target name is an IP address written as a name: its first
- * four labels are a dotted quad (192.0.2.7. or, with the origin appended,
- * 192.0.2.7.example.org.), or a label holds a ':' (an IPv6 literal).
- * RFC 1123 2.1: a host name is never of the form #.#.#.#.
+ * True when a target name is an IP address written as a name: a dotted
+ * quad and nothing else (192.0.2.7.), or with the origin appended because
+ * the final dot was forgotten (192.0.2.7.example.org.); or a label holds a
+ * ':' (an IPv6 literal). RFC 1123 2.1: a host name is never of the form
+ * #.#.#.#, but 192.0.2.7.static.example.net. is a host name.
  */
 static int
-ip_literal(const uint8_t *name, size_t len)
+ip_literal(const struct ck *c, const uint8_t *name, size_t len)
 {
 	size_t i = 0;
 	unsigned k;
@@ -73,10 +74,13 @@ ip_literal(const uint8_t *name, size_t len)
 			break;
 		i += 1 + (size_t)name[i];
 	}
-	if (k == 4)
+	if (k == 4 && i < len && (name[i] == 0 ||
+	    dns_name_equal(name + i, len - i, c->origin, c->origin_len)))
 		return 1;
-	for (i = 0; i < len; i++)
-		if (name[i] == ':')
+	/* Look at the octets of each label only: a length byte of 58 is
+	 * the code of ':'. */
+	for (i = 0; i < len && name[i] != 0; i += 1 + (size_t)name[i])
+		if (memchr(name + i + 1, ':', name[i]) != NULL)
 			return 1;
 	return 0;
 }
@@ -254,7 +258,7 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 	int deleg, syn;
 
 	where(c, rd, &w);
-	if (ip_literal(t, tlen)) {
+	if (ip_literal(c, t, tlen)) {
 		snprintf(code, sizeof(code), "%s-TARGET-IP-LITERAL", pfx);
 		mx_diag(c->d, MX_DIAG_ERROR, &w, code, "%s target %s is an IP "
 		    "address, not a host name (name a host that has A/AAAA "
@@ -353,7 +357,7 @@ check_ptr(struct ck *c, const struct zone_rrset *s)
 
 	for (rd = s->rdata; rd != NULL; rd = rd->next) {
 		where(c, rd, &w);
-		if (ip_literal(rd->data, rd->len)) {
+		if (ip_literal(c, rd->data, rd->len)) {
 			mx_diag(c->d, MX_DIAG_ERROR, &w, "PTR-NUMERIC-OR-INVALID",
 			    "PTR target %s is an IP address, not a host name",
 			    ntext(rd->data, rd->len, tn));
