@@ -290,7 +290,9 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 	n = resolve_in_zone(c, t, tlen, &deleg);
 	if (deleg)
 		return;
-	if (n == NULL || (n->flags & ZONE_NODE_HAS_DATA) == 0) {
+	/* An empty non-terminal exists (RFC 8020): its A and AAAA answers
+	 * are NODATA, so it falls through to NO-ADDRESS below. */
+	if (n == NULL) {
 		snprintf(code, sizeof(code), "%s-TARGET-NXDOMAIN", pfx);
 		mx_diag(c->d, MX_DIAG_ERROR, &w, code, "%s target %s does not "
 		    "exist in this zone", what, ntext(t, tlen, tn));
