@@ -29,7 +29,9 @@
  *   - every diagnostic as "file:line:col: CODE", file as its base name
  *     ("-" when a finding has no file), sorted by file, line, column and
  *     code as `mxkit zone check` sorts them;
- * and compares that with data/NN_topic.out, line by line.
+ * and compares that with data/NN_topic.out, line by line. The same file
+ * loaded with zone_load_file (parser and store on two threads) must give
+ * the same text.
  *
  * The data directory is $MXKIT_SRCDIR/tests/unit/zone/data, MXKIT_SRCDIR
  * defaulting to "." (prove runs from the top of the tree). With
@@ -198,9 +200,15 @@ read_origin(const char *path, uint8_t origin[DNS_NAME_MAX], size_t *len)
 		fail_msg("%s: bad origin on the first line", path);
 }
 
+/* How the records get into the store. */
+enum load_mode {
+	LOAD_PARSE,		/* zone_parse_file, zone_store_add per record */
+	LOAD_THREADS,		/* zone_load_file: parser and store threads */
+};
+
 /* Parses, stores and checks one zone file; the result text in o->buf. */
 static void
-run_zone(const char *path, struct out *o)
+run_zone(const char *path, struct out *o, enum load_mode mode)
 {
 	uint8_t origin[DNS_NAME_MAX];
 	size_t olen, i;
@@ -222,9 +230,10 @@ run_zone(const char *path, struct out *o)
 	po.diag = &d;
 	po.accept = accept_rr;
 	po.ud = u;
-	r = zone_parse_file(&po);
+	r = mode == LOAD_PARSE ? zone_parse_file(&po) : zone_load_file(z, &po);
 	if (r != 0 && r != MX_ESYNTAX)
-		fail_msg("%s: zone_parse_file: %s", path, mx_errname(r));
+		fail_msg("%s: %s: %s", path, mode == LOAD_PARSE ?
+		    "zone_parse_file" : "zone_load_file", mx_errname(r));
 	assert_int_equal(zone_store_finish(z, &d), 0);
 	assert_int_equal(zone_check(z, &d), 0);
 	assert_int_equal(zone_store_walk_sorted(z, print_node, o), 0);
@@ -335,14 +344,33 @@ static void
 golden_run(void **state)
 {
 	const struct golden *g = *state;
-	struct out o = { 0 };
+	struct out o = { 0 }, t = { 0 };
 	char *want, **wl, **gl;
 	size_t wlen = 0, nw, ng;
 	const char *regen = getenv("MXKIT_REGEN");
 
-	run_zone(g->zone, &o);
+	run_zone(g->zone, &o, LOAD_PARSE);
 	if (o.buf == NULL)
 		out_add(&o, "%s", "");
+	/* zone_load_file promises the store a single-threaded load makes,
+	 * and the same findings (sorted, since the threads interleave). */
+	run_zone(g->zone, &t, LOAD_THREADS);
+	if (t.buf == NULL)
+		out_add(&t, "%s", "");
+	if (t.len != o.len || memcmp(t.buf, o.buf, o.len) != 0) {
+		nw = split_lines(o.buf, o.len, &wl);
+		ng = split_lines(t.buf, t.len, &gl);
+		print_message("# zone_load_file differs from zone_parse_file "
+		    "(-parse +load):\n");
+		print_diff(wl, nw, gl, ng);
+		free(wl);
+		free(gl);
+		out_free(&o);
+		out_free(&t);
+		fail_msg("%s: zone_load_file and zone_parse_file differ",
+		    g->name);
+	}
+	out_free(&t);
 	if (regen != NULL && strcmp(regen, "1") == 0) {
 		FILE *fp = fopen(g->expect, "w");
 
