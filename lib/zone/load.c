@@ -54,7 +54,12 @@ struct loader {
 	struct mx_diag pd, sd;		/* per-thread sinks forwarding to it */
 	unsigned cur;			/* the parser's batch, */
 	int have_cur;			/* when it holds one */
-	const char *last_file;		/* file name last packed into cur */
+	/* The file name last packed into cur, as a copy: the parser's
+	 * w->file lives only during the accept call, and the name of an
+	 * included file is freed when it ends, so the next include's name
+	 * may come at the same address. Names are compared, not pointers. */
+	char last_file[4096];
+	size_t last_len;		/* 0: none yet in this batch */
 };
 
 static void
@@ -106,7 +111,7 @@ flush(struct loader *l, int last)
 			l->cur = q_pop(&l->free);
 			l->b[l->cur]->used = 0;
 			l->have_cur = 1;
-			l->last_file = NULL;
+			l->last_len = 0;
 		}
 	}
 	r = l->stop;
@@ -123,8 +128,12 @@ pack(void *ud, const struct zone_rr *rr, const struct mx_where *w)
 	size_t flen = 0, need;
 	int r;
 
-	if (w->file != NULL && w->file != l->last_file)
+	if (w->file != NULL) {
 		flen = strlen(w->file);
+		if (flen == l->last_len && memcmp(w->file, l->last_file,
+		    flen) == 0)
+			flen = 0;	/* the same file as the record before */
+	}
 	need = sizeof(h) + flen + rr->owner_len + rr->rdlen;
 	if (need > BATCH_SIZE - b->used) {
 		if ((r = flush(l, 0)) != 0)
@@ -151,7 +160,10 @@ pack(void *ud, const struct zone_rr *rr, const struct mx_where *w)
 	if (flen > 0) {
 		memcpy(b->data + b->used, w->file, flen);
 		b->used += flen;
-		l->last_file = w->file;
+		/* A name too long to keep is sent with every record. */
+		l->last_len = flen < sizeof(l->last_file) ? flen : 0;
+		if (l->last_len > 0)
+			memcpy(l->last_file, w->file, flen);
 	}
 	memcpy(b->data + b->used, rr->owner, rr->owner_len);
 	b->used += rr->owner_len;
