@@ -31,6 +31,14 @@ struct zone_store {
 	 * order, and their order does not depend on the hash function. */
 	struct zone_node **nodes;
 	size_t nodes_cap;
+	/* The RRsets that reached two records, with their nodes: the only
+	 * ones finish has to sort. */
+	struct multi {
+		struct zone_node *n;
+		struct zone_rrset *s;
+	} *multi;
+	size_t nmulti, multi_cap;
+	size_t ncuts;
 	struct zone_node *apex;
 	struct zone_node *last;		/* node of the previous add */
 	const char **files;
@@ -144,6 +152,7 @@ zone_store_free(struct zone_store *z)
 	arena_fini(&z->arena);
 	al_free(z, z->slot);
 	al_free(z, z->nodes);
+	al_free(z, z->multi);
 	al_free(z, z->files);
 	z->al.release(z->al.ud, z);
 }
@@ -367,6 +376,11 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 		n->rrsets = s;
 		n->flags |= ZONE_NODE_HAS_DATA;
 		n->types |= (uint16_t)zone_type_bit(rr->type);
+		if (rr->type == DNS_TYPE_NS && n != z->apex &&
+		    !(n->flags & ZONE_NODE_CUT)) {
+			n->flags |= ZONE_NODE_CUT;
+			z->ncuts++;
+		}
 	}
 	rd = arena_alloc(&z->arena, sizeof(*rd) + rr->rdlen);
 	if (rd == NULL)
@@ -404,7 +418,23 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 	}
 	rd->next = s->rdata;
 	s->rdata = rd;
-	s->count++;
+	if (++s->count == 2) {
+		if (z->nmulti == z->multi_cap) {
+			size_t cap = z->multi_cap ? z->multi_cap * 2 : 64;
+			struct multi *v = al_alloc(z, cap * sizeof(*v));
+
+			if (v == NULL)
+				return MX_ENOMEM;
+			if (z->nmulti > 0)
+				memcpy(v, z->multi, z->nmulti * sizeof(*v));
+			al_free(z, z->multi);
+			z->multi = v;
+			z->multi_cap = cap;
+		}
+		z->multi[z->nmulti].n = n;
+		z->multi[z->nmulti].s = s;
+		z->nmulti++;
+	}
 	z->nrecords++;
 	return 0;
 }
@@ -473,36 +503,28 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 	struct zone_rdata **tmp = NULL;
 	size_t tmpcap = 0, i;
 	struct zone_node *n, *p;
-	struct zone_rrset *s;
 
-	for (i = 0; i < z->nnodes; i++) {
-		if ((n = z->nodes[i]) != NULL) {
-			if (n != z->apex && (n->types & ZONE_T_NS))
-				n->flags |= ZONE_NODE_CUT;
-			for (s = n->rrsets; s != NULL; s = s->next) {
-				if (s->count < 2)
-					continue;
-				if (s->count > tmpcap) {
-					al_free(z, tmp);
-					tmpcap = s->count;
-					tmp = al_alloc(z, tmpcap * sizeof(*tmp));
-					if (tmp == NULL)
-						return MX_ENOMEM;
-				}
-				sort_rrset(z, n, s, tmp, d);
-			}
+	for (i = 0; i < z->nmulti; i++) {
+		struct zone_rrset *s = z->multi[i].s;
+
+		if (s->count > tmpcap) {
+			al_free(z, tmp);
+			tmpcap = s->count;
+			tmp = al_alloc(z, tmpcap * sizeof(*tmp));
+			if (tmp == NULL)
+				return MX_ENOMEM;
 		}
+		sort_rrset(z, z->multi[i].n, s, tmp, d);
 	}
 	al_free(z, tmp);
-	/* Occluded: strictly below a cut. Cuts are marked above, so one walk
-	 * up from each node decides it. */
-	for (i = 0; i < z->nnodes; i++) {
-		if ((n = z->nodes[i]) != NULL) {
-			for (p = n->parent; p != NULL; p = p->parent) {
-				if (p->flags & ZONE_NODE_CUT) {
-					n->flags |= ZONE_NODE_OCCLUDED;
-					break;
-				}
+	/* Occluded: strictly below a cut (cuts are marked as NS records
+	 * arrive). A zone without delegations needs no walk at all. */
+	for (i = 0; i < z->nnodes && z->ncuts > 0; i++) {
+		n = z->nodes[i];
+		for (p = n->parent; p != NULL; p = p->parent) {
+			if (p->flags & ZONE_NODE_CUT) {
+				n->flags |= ZONE_NODE_OCCLUDED;
+				break;
 			}
 		}
 	}
