@@ -96,8 +96,8 @@ int dns_name_to_text(const uint8_t *name, size_t len, char *buf, size_t cap);
 
 /*
  * Checks that name[0..maxlen) starts with a valid uncompressed wire name and
- * returns its length (1..255), or MX_ESHORT, MX_ELABEL, MX_ENAMELEN,
- * MX_ELABELTYPE (a compression pointer or reserved label type).
+ * returns its length (1..255), or MX_ESHORT, MX_ENAMELEN, MX_ELABELTYPE (a
+ * compression pointer or reserved label type: any length byte over 63).
  */
 int dns_name_wire_len(const uint8_t *name, size_t maxlen);
 
@@ -108,8 +108,9 @@ int dns_name_wire_len(const uint8_t *name, size_t maxlen);
  * DNS_PTR_HOPS_MAX are followed. On success the cursor is past the name as
  * it sits in the message (past the first pointer), out holds the
  * uncompressed name and *outlen its length. On failure the cursor's err is
- * set to MX_ESHORT, MX_ELABEL, MX_ENAMELEN, MX_EPTR, MX_EPTRLOOP or
- * MX_ELABELTYPE, and that code is returned.
+ * set to MX_ESHORT, MX_ENAMELEN, MX_EPTR, MX_EPTRLOOP or MX_ELABELTYPE (a
+ * length byte of 64 or more is a label type, never a long label), and that
+ * code is returned.
  */
 int dns_name_from_wire(struct cur *c, uint8_t out[DNS_NAME_MAX],
     size_t *outlen);
@@ -269,8 +270,9 @@ int dns_rdata_check(uint16_t type, const uint8_t *rd, size_t len);
 /*
  * Reads rdlen octets of rdata at the cursor (spanning the whole message),
  * decompressing the names the type allows, into out (cap bytes). Requires
- * the fields to consume exactly rdlen octets (MX_ERDLEN otherwise). Returns
- * 0 and sets *outlen, or the error (also set on c).
+ * the fields to consume exactly rdlen octets (MX_ERDLEN otherwise; a field
+ * whose content is bad gives MX_EMALF). Returns 0 and sets *outlen, or the
+ * error (also set on c).
  */
 int dns_rdata_from_wire(uint16_t type, struct cur *c, size_t rdlen,
     uint8_t *out, size_t cap, size_t *outlen);

@@ -37,7 +37,11 @@ bitmap_check(const uint8_t *rd, size_t len)
 	return 0;
 }
 
-/* Length of one field at rd[off..len), or a negative error. */
+/*
+ * Length of one field at rd[off..len), or MX_ESHORT when the field runs past
+ * the end (a length problem: RDLENGTH or the message), or MX_EMALF when its
+ * content is bad.
+ */
 static int
 field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 {
@@ -49,7 +53,7 @@ field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 	case DNS_F_NAME_D:
 	case DNS_F_NAME:
 		r = dns_name_wire_len(rd + off, left);
-		return r < 0 ? MX_EMALF : r;
+		return r == MX_ESHORT ? r : r < 0 ? MX_EMALF : r;
 	case DNS_F_U8:
 		n = 1;
 		break;
@@ -71,7 +75,7 @@ field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 	case DNS_F_B32:
 	case DNS_F_TAG:
 		if (left < 1)
-			return MX_EMALF;
+			return MX_ESHORT;
 		n = 1 + (size_t)rd[off];
 		/* A CAA tag and an NSEC3 hash are never empty (RFC 8659 4.1,
 		 * RFC 5155 3.1.7); an empty one has no text form either. */
@@ -80,14 +84,14 @@ field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 		break;
 	case DNS_F_STRS:
 		if (left < 1)
-			return MX_EMALF;
+			return MX_ESHORT;
 		for (n = 0; n < left; n += 1 + (size_t)rd[off + n])
 			if ((size_t)rd[off + n] > left - n - 1)
-				return MX_EMALF;
+				return MX_ESHORT;
 		return (int)left;
 	case DNS_F_HEX:
 	case DNS_F_B64:
-		return left < 1 ? MX_EMALF : (int)left;
+		return left < 1 ? MX_ESHORT : (int)left;
 	case DNS_F_BITMAP:
 		r = bitmap_check(rd + off, left);
 		return r < 0 ? r : (int)left;
@@ -96,7 +100,7 @@ field_len(uint8_t kind, const uint8_t *rd, size_t len, size_t off)
 	default:
 		return MX_EMALF;
 	}
-	return n > left ? MX_EMALF : (int)n;
+	return n > left ? MX_ESHORT : (int)n;
 }
 
 /* Splits rdata into its fields; requires them to use every octet. Returns
@@ -112,7 +116,7 @@ walk(const struct dns_rrtype *t, const uint8_t *rd, size_t len,
 		int r = field_len(t->field[i], rd, len, off);
 
 		if (r < 0)
-			return r;
+			return MX_EMALF;
 		sp[i].off = off;
 		sp[i].len = (size_t)r;
 		off += (size_t)r;
@@ -263,8 +267,10 @@ from_wire(uint16_t type, struct cur *c, size_t rdlen, uint8_t *out,
 			 * against the end of the rdata, not of the message. */
 			r = field_len(k, c->p, end, c->off);
 			if (r < 0) {
-				c->err = MX_ERDLEN;
-				return MX_ERDLEN;
+				/* Running past RDLENGTH is a length error,
+				 * bad content inside it a malformed field. */
+				c->err = r == MX_ESHORT ? MX_ERDLEN : MX_EMALF;
+				return c->err;
 			}
 			nlen = (size_t)r;
 			src = cur_take(c, nlen);
