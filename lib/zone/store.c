@@ -446,8 +446,17 @@ cmp_rdata(const void *a, const void *b, void *arg)
 	const struct zone_rdata *x = *(const struct zone_rdata *const *)a;
 	const struct zone_rdata *y = *(const struct zone_rdata *const *)b;
 	uint16_t type = *(const uint16_t *)arg;
+	int r = dns_rdata_cmp(type, x->data, x->len, y->data, y->len);
 
-	return dns_rdata_cmp(type, x->data, x->len, y->data, y->len);
+	/* Duplicates: the one written first comes first, whatever qsort's
+	 * own order among equals, so the same one is kept and reported. */
+	if (r != 0)
+		return r;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
 }
 
 /*
@@ -463,8 +472,7 @@ sort_rrset(const struct zone_store *z, const struct zone_node *n,
 
 	for (rd = s->rdata; rd != NULL; rd = rd->next)
 		tmp[k++] = rd;
-	/* Insertion order is reversed by prepending; restore it (which of
-	 * two duplicates survives is still up to qsort). */
+	/* Insertion order is reversed by prepending; restore it. */
 	for (i = 0; i < k / 2; i++) {
 		rd = tmp[i];
 		tmp[i] = tmp[k - 1 - i];
