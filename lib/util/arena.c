@@ -9,7 +9,9 @@
 /* Blocks start at 16 KiB and double up to 4 MiB: small zones stay small,
  * a million-name zone makes a few hundred blocks, not millions of mallocs. */
 #define ARENA_FIRST_BLOCK	(16u * 1024)
-#define ARENA_MAX_BLOCK		(4u * 1024 * 1024)
+/* Just under 4 MiB, so that a block and the allocator's header fill
+ * exactly two huge pages when the allocator asks for them. */
+#define ARENA_MAX_BLOCK		(4u * 1024 * 1024 - 64)
 /* 8 bytes suits every object mxkit stores (pointers, uint64_t); 16 would
  * waste a quarter of a small record. */
 #define ARENA_ALIGN		8u
@@ -82,8 +84,11 @@ arena_grow(struct arena *a, size_t need)
 	a->pos = b->data;
 	a->end = b->data + size;
 	a->total += sizeof(*b) + size;
-	if (a->block_size < ARENA_MAX_BLOCK)
+	if (a->block_size < ARENA_MAX_BLOCK) {
 		a->block_size *= 2;
+		if (a->block_size > ARENA_MAX_BLOCK)
+			a->block_size = ARENA_MAX_BLOCK;
+	}
 	return 0;
 }
 
