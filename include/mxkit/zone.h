@@ -115,6 +115,7 @@ struct zone_rrset {
 #define ZONE_NODE_OCCLUDED 0x04u	/* below a cut (glue or occluded data) */
 #define ZONE_NODE_WILDCARD_CHILD 0x08u	/* "*.<this>" exists */
 #define ZONE_NODE_HAS_DATA 0x10u	/* owns at least one RRset */
+#define ZONE_NODE_MARKED 0x20u	/* in zone_store_marked's list */
 
 /* Bits of zone_node.types: which common RRsets a node owns, so that
  * lookups and checks over a million names need not walk the RRset lists. */
@@ -216,6 +217,18 @@ const struct zone_rrset *zone_node_rrset(const struct zone_node *n,
 typedef int zone_walk_fn(void *ud, const struct zone_node *n);
 int zone_store_walk_sorted(const struct zone_store *z, zone_walk_fn *fn,
     void *ud);
+/*
+ * The nodes in creation order, and the nodes that own an NS, CNAME, SOA,
+ * MX, PTR or DNAME RRset (the ones most checks are about), also in creation
+ * order; *n is set to how many. Valid until the store changes. And the
+ * number of delegation points (zone cuts).
+ */
+const struct zone_node *const *zone_store_nodes(const struct zone_store *z,
+    size_t *n);
+const struct zone_node *const *zone_store_marked(const struct zone_store *z,
+    size_t *n);
+size_t zone_store_cuts(const struct zone_store *z);
+
 /* As zone_store_walk for the nodes numbered from..to-1 in that order
  * (0 <= from <= to <= zone_store_names), so that threads can share a walk. */
 int zone_store_walk_range(const struct zone_store *z, size_t from, size_t to,

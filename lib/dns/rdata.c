@@ -181,11 +181,21 @@ int
 dns_rdata_cmp(uint16_t type, const uint8_t *a, size_t alen, const uint8_t *b,
     size_t blen)
 {
-	const struct dns_rrtype *t = structured(type);
+	const struct dns_rrtype *t;
 	struct span sa[DNS_FIELDS_MAX], sb[DNS_FIELDS_MAX];
 	size_t i, m = alen < blen ? alen : blen;
 	int na, nb, ia = 0, ib = 0;
 
+	/* Folding only matters where the first difference is an upper-case
+	 * letter: anywhere else the raw octets already decide, and the
+	 * fields need not be found. */
+	for (i = 0; i < m && a[i] == b[i]; i++)
+		;
+	if (i == m)
+		return alen == blen ? 0 : (alen < blen ? -1 : 1);
+	if (!(a[i] >= 'A' && a[i] <= 'Z') && !(b[i] >= 'A' && b[i] <= 'Z'))
+		return a[i] < b[i] ? -1 : 1;
+	t = structured(type);
 	if (t == NULL || (t->flags & DNS_RT_CANON_LOWER) == 0 ||
 	    (na = walk(t, a, alen, sa)) < 0 || (nb = walk(t, b, blen, sb)) < 0) {
 		int r = m > 0 ? memcmp(a, b, m) : 0;

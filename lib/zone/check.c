@@ -452,29 +452,28 @@ check_node(void *ud, const struct zone_node *n)
 	return 0;
 }
 
-struct half {
-	struct ck c;
-	size_t from, to;
-	int r;
-};
-
 /* Asks for the hash slots of a node's MX targets ahead of their lookup. */
-static int
-prefetch_targets(void *ud, const struct zone_node *n)
+static void
+prefetch_targets(const struct ck *c, const struct zone_node *n)
 {
-	const struct ck *c = ud;
 	const struct zone_rrset *s;
 	const struct zone_rdata *rd;
 
 	if ((n->types & ZONE_T_MX) == 0 ||
 	    (s = zone_node_rrset(n, DNS_TYPE_MX)) == NULL)
-		return 0;
+		return;
 	for (rd = s->rdata; rd != NULL; rd = rd->next)
 		if (rd->len > 3)
 			zone_store_prefetch(c->z, dns_name_hash(rd->data + 2,
 			    rd->len - 2u));
-	return 0;
 }
+
+struct half {
+	struct ck c;
+	const struct zone_node *const *v;
+	size_t n;
+	int r;
+};
 
 /* Nodes are checked in chunks: first the hash slots of the chunk's MX
  * targets are prefetched, then the chunk is checked, so that the random
@@ -485,49 +484,59 @@ static void *
 check_half(void *arg)
 {
 	struct half *h = arg;
-	size_t i, e;
+	size_t i, j, e;
 
 	h->r = 0;
-	for (i = h->from; i < h->to && h->r == 0; i = e) {
-		e = h->to - i > CHECK_CHUNK ? i + CHECK_CHUNK : h->to;
-		zone_store_walk_range(h->c.z, i, e, prefetch_targets, &h->c);
-		h->r = zone_store_walk_range(h->c.z, i, e, check_node, &h->c);
+	for (i = 0; i < h->n && h->r == 0; i = e) {
+		e = h->n - i > CHECK_CHUNK ? i + CHECK_CHUNK : h->n;
+		for (j = i; j < e; j++)
+			prefetch_targets(&h->c, h->v[j]);
+		for (j = i; j < e && h->r == 0; j++)
+			h->r = check_node(&h->c, h->v[j]);
 	}
 	return NULL;
 }
 
-/* The node walk split in two halves, each on its own thread with its own
- * sink; the glue table is shared read-only. */
+/*
+ * Checks the nodes v[0..n): split in two halves, each on its own thread
+ * with its own sink, when there are many; the glue table is shared
+ * read-only.
+ */
 static int
-check_parallel(struct ck *c)
+check_nodes(struct ck *c, const struct zone_node *const *v, size_t n)
 {
 	struct mx_dlock dl;
 	struct mx_diag d0, d1;
 	struct half h[2];
-	size_t n = zone_store_names(c->z);
 	pthread_t t;
-	int r;
 
+	if (n < CHECK_MT_MIN) {
+		h[0].c = *c;
+		h[0].v = v;
+		h[0].n = n;
+		check_half(&h[0]);
+		return h[0].r;
+	}
 	mx_dlock_init(&dl, c->d);
 	mx_dlock_sink(&dl, &d0);
 	mx_dlock_sink(&dl, &d1);
 	h[0].c = *c;
 	h[0].c.d = &d0;
-	h[0].from = 0;
-	h[0].to = n / 2;
+	h[0].v = v;
+	h[0].n = n / 2;
 	h[1].c = *c;
 	h[1].c.d = &d1;
-	h[1].from = n / 2;
-	h[1].to = n;
+	h[1].v = v + n / 2;
+	h[1].n = n - n / 2;
 	if (pthread_create(&t, NULL, check_half, &h[1]) != 0) {
-		mx_dlock_fini(&dl);
-		return zone_store_walk(c->z, check_node, c);
+		check_half(&h[0]);
+		check_half(&h[1]);
+	} else {
+		check_half(&h[0]);
+		pthread_join(t, NULL);
 	}
-	check_half(&h[0]);
-	pthread_join(t, NULL);
 	mx_dlock_fini(&dl);
-	r = h[0].r != 0 ? h[0].r : h[1].r;
-	return r;
+	return h[0].r != 0 ? h[0].r : h[1].r;
 }
 
 int
@@ -540,7 +549,9 @@ zone_check(const struct zone_store *z, struct mx_diag *d)
 	const struct zone_rdata *rd;
 	char on[DNS_NAME_TEXT_MAX];
 	struct mx_where w = { NULL, 0, 0 };
+	const struct zone_node *const *v;
 	struct ck c;
+	size_t n;
 	int r;
 
 	memset(&c, 0, sizeof(c));
@@ -566,14 +577,24 @@ zone_check(const struct zone_store *z, struct mx_diag *d)
 		mx_diag(d, MX_DIAG_ERROR, &w, "ZONE-NO-NS", "no NS record at the "
 		    "zone apex %s", ntext(c.origin, c.origin_len, on));
 	}
-	r = zone_store_walk(z, collect_glue, &c);
-	if (r == 0) {
-		if (c.nglue > 1)
-			qsort(c.glue, c.nglue, sizeof(*c.glue), cmp_ptr);
-		if (zone_store_names(z) >= CHECK_MT_MIN)
-			r = check_parallel(&c);
-		else
-			r = zone_store_walk(z, check_node, &c);
+	/*
+	 * Without delegations nothing is occluded and there is no glue: only
+	 * the nodes with NS, CNAME, SOA, MX, PTR or DNAME data can have
+	 * findings, and the store keeps a list of them. With cuts, every
+	 * node is checked for data below them.
+	 */
+	if (zone_store_cuts(z) == 0) {
+		v = zone_store_marked(z, &n);
+		r = check_nodes(&c, v, n);
+	} else {
+		r = zone_store_walk(z, collect_glue, &c);
+		if (r == 0) {
+			if (c.nglue > 1)
+				qsort(c.glue, c.nglue, sizeof(*c.glue),
+				    cmp_ptr);
+			v = zone_store_nodes(z, &n);
+			r = check_nodes(&c, v, n);
+		}
 	}
 	free(c.glue);
 	return r;

@@ -39,6 +39,9 @@ struct zone_store {
 	} *multi;
 	size_t nmulti, multi_cap;
 	size_t ncuts;
+	/* Nodes with the RRsets most checks look at (see zone.h). */
+	struct zone_node **marked;
+	size_t nmarked, marked_cap;
 	struct zone_node *apex;
 	struct zone_node *last;		/* node of the previous add */
 	const char **files;
@@ -156,6 +159,7 @@ zone_store_free(struct zone_store *z)
 	al_free(z, z->slot);
 	al_free(z, z->nodes);
 	al_free(z, z->multi);
+	al_free(z, z->marked);
 	al_free(z, z->files);
 	z->al.release(z->al.ud, z);
 }
@@ -383,6 +387,27 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 		    !(n->flags & ZONE_NODE_CUT)) {
 			n->flags |= ZONE_NODE_CUT;
 			z->ncuts++;
+		}
+		if ((n->types & (ZONE_T_NS | ZONE_T_CNAME | ZONE_T_SOA |
+		    ZONE_T_MX | ZONE_T_PTR | ZONE_T_DNAME)) != 0 &&
+		    !(n->flags & ZONE_NODE_MARKED)) {
+			if (z->nmarked == z->marked_cap) {
+				size_t cap = z->marked_cap ?
+				    z->marked_cap * 2 : 64;
+				struct zone_node **v = al_alloc(z,
+				    cap * sizeof(*v));
+
+				if (v == NULL)
+					return MX_ENOMEM;
+				if (z->nmarked > 0)
+					memcpy(v, z->marked,
+					    z->nmarked * sizeof(*v));
+				al_free(z, z->marked);
+				z->marked = v;
+				z->marked_cap = cap;
+			}
+			n->flags |= ZONE_NODE_MARKED;
+			z->marked[z->nmarked++] = n;
 		}
 	}
 	rd = arena_alloc(&z->arena, sizeof(*rd) + rr->rdlen);
@@ -632,6 +657,26 @@ zone_store_walk(const struct zone_store *z, zone_walk_fn *fn, void *ud)
 		if ((n = z->nodes[i]) != NULL && (r = fn(ud, n)) != 0)
 			return r;
 	return 0;
+}
+
+const struct zone_node *const *
+zone_store_nodes(const struct zone_store *z, size_t *n)
+{
+	*n = z->nnodes;
+	return (const struct zone_node *const *)z->nodes;
+}
+
+const struct zone_node *const *
+zone_store_marked(const struct zone_store *z, size_t *n)
+{
+	*n = z->nmarked;
+	return (const struct zone_node *const *)z->marked;
+}
+
+size_t
+zone_store_cuts(const struct zone_store *z)
+{
+	return z->ncuts;
 }
 
 int
