@@ -25,7 +25,8 @@ struct zone_rr {
 /*
  * Receives each record as it is parsed, with where it was written (w->col is
  * the column of the first rdata token). The record is valid only during the
- * call. Return 0 to go on, or a negative MX_E* code to stop the parse with
+ * call; w->file stays valid until the parse returns, and one pointer names
+ * one file for the whole parse (so comparing pointers is enough). Return 0 to go on, or a negative MX_E* code to stop the parse with
  * that code.
  */
 typedef int zone_accept_fn(void *ud, const struct zone_rr *rr,
@@ -134,7 +135,6 @@ struct zone_rrset {
 struct zone_node {
 	struct zone_node *parent;	/* NULL for the apex */
 	struct zone_rrset *rrsets;
-	uint32_t hash;
 	uint16_t flags;
 	uint16_t types;			/* ZONE_T_* */
 	uint8_t name_len;
@@ -154,7 +154,9 @@ void zone_store_free(struct zone_store *z);
 
 /*
  * Adds one record (copied into the store). Records outside the zone are
- * reported (OUT-OF-ZONE) and not stored. Returns 0, MX_ENOMEM, or
+ * reported (OUT-OF-ZONE) and not stored. The file name of w is copied once
+ * and remembered by pointer: a caller that changes the string behind
+ * w->file must pass another pointer with the new name. Returns 0, MX_ENOMEM, or
  * MX_EINVAL for an out-of-zone record.
  */
 int zone_store_add(struct zone_store *z, const struct zone_rr *rr,

@@ -58,8 +58,11 @@ struct loader {
 	 * w->file lives only during the accept call, and the name of an
 	 * included file is freed when it ends, so the next include's name
 	 * may come at the same address. Names are compared, not pointers. */
-	char last_file[4096];
-	size_t last_len;		/* 0: none yet in this batch */
+	uint8_t last_owner[DNS_NAME_MAX];	/* owner of the last record */
+	size_t last_owner_len;			/* packed, and its hash */
+	uint32_t last_hash;
+	const char *last_file;		/* file of the last record packed in
+					   the current batch (NULL: none) */
 };
 
 static void
@@ -111,7 +114,7 @@ flush(struct loader *l, int last)
 			l->cur = q_pop(&l->free);
 			l->b[l->cur]->used = 0;
 			l->have_cur = 1;
-			l->last_len = 0;
+			l->last_file = NULL;
 		}
 	}
 	r = l->stop;
@@ -128,12 +131,9 @@ pack(void *ud, const struct zone_rr *rr, const struct mx_where *w)
 	size_t flen = 0, need;
 	int r;
 
-	if (w->file != NULL) {
+	/* The parser keeps one pointer per file for the whole parse. */
+	if (w->file != NULL && w->file != l->last_file)
 		flen = strlen(w->file);
-		if (flen == l->last_len && memcmp(w->file, l->last_file,
-		    flen) == 0)
-			flen = 0;	/* the same file as the record before */
-	}
 	need = sizeof(h) + flen + rr->owner_len + rr->rdlen;
 	if (need > BATCH_SIZE - b->used) {
 		if ((r = flush(l, 0)) != 0)
@@ -153,17 +153,21 @@ pack(void *ud, const struct zone_rr *rr, const struct mx_where *w)
 	h.rclass = rr->rclass;
 	h.rdlen = (uint16_t)rr->rdlen;
 	h.owner_len = (uint8_t)rr->owner_len;
-	h.hash = dns_name_hash(rr->owner, rr->owner_len);
+	/* Records of one owner usually follow each other: hash it once. */
+	if (rr->owner_len != l->last_owner_len ||
+	    memcmp(rr->owner, l->last_owner, rr->owner_len) != 0) {
+		memcpy(l->last_owner, rr->owner, rr->owner_len);
+		l->last_owner_len = rr->owner_len;
+		l->last_hash = dns_name_hash(rr->owner, rr->owner_len);
+	}
+	h.hash = l->last_hash;
 	h.file_len = (uint16_t)flen;
 	memcpy(b->data + b->used, &h, sizeof(h));
 	b->used += sizeof(h);
 	if (flen > 0) {
 		memcpy(b->data + b->used, w->file, flen);
 		b->used += flen;
-		/* A name too long to keep is sent with every record. */
-		l->last_len = flen < sizeof(l->last_file) ? flen : 0;
-		if (l->last_len > 0)
-			memcpy(l->last_file, w->file, flen);
+		l->last_file = w->file;
 	}
 	memcpy(b->data + b->used, rr->owner, rr->owner_len);
 	b->used += rr->owner_len;
@@ -177,8 +181,8 @@ static void *
 store_main(void *arg)
 {
 	struct loader *l = arg;
-	char file[4096] = "";
-	int last = 0, r = 0;
+	char file[2][4096] = { "", "" };
+	int last = 0, r = 0, fcur = 0;
 
 	while (!last) {
 		struct batch *b;
@@ -210,11 +214,14 @@ store_main(void *arg)
 			memcpy(&h, b->data + off, sizeof(h));
 			off += sizeof(h);
 			if (h.file_len > 0) {
-				size_t n = h.file_len < sizeof(file) - 1 ?
-				    h.file_len : sizeof(file) - 1;
+				size_t n = h.file_len < sizeof(file[0]) - 1 ?
+				    h.file_len : sizeof(file[0]) - 1;
 
-				memcpy(file, b->data + off, n);
-				file[n] = '\0';
+				/* Alternate buffers: a new name comes with a
+				 * new pointer, as zone_store_add wants. */
+				fcur ^= 1;
+				memcpy(file[fcur], b->data + off, n);
+				file[fcur][n] = '\0';
 				off += h.file_len;
 			}
 			rr.owner = b->data + off;
@@ -226,7 +233,7 @@ store_main(void *arg)
 			rr.type = h.type;
 			rr.rclass = h.rclass;
 			rr.ttl = h.ttl;
-			w.file = file[0] != '\0' ? file : NULL;
+			w.file = file[fcur][0] != '\0' ? file[fcur] : NULL;
 			w.line = h.line;
 			w.col = h.col;
 			r = zone_store_add_hashed(l->z, &rr, h.hash, &w, &l->sd);

@@ -72,6 +72,12 @@ struct parser {
 	uint16_t rclass;
 	int errors;			/* syntax errors in this run */
 	int stop;			/* nonzero: code that ends the parse */
+	/* Names of included files, kept to the end of the parse so that a
+	 * where's file pointer names one file for the whole parse. */
+	struct incname {
+		struct incname *next;
+		char name[];
+	} *incnames;
 	uint8_t rdata[65535];
 };
 
@@ -409,17 +415,25 @@ do_include(struct parser *p, struct input *in, size_t ntok)
 		return;
 	/* Names in messages must outlive the included text: keep the path
 	 * in the token array's owner. */
-	sub.name = strdup(path);
-	if (sub.name == NULL) {
-		close_input(&sub);
-		p->stop = MX_ENOMEM;
-		return;
+	{
+		size_t n = strlen(path) + 1;
+		struct incname *in_name = malloc(sizeof(*in_name) + n);
+
+		if (in_name == NULL) {
+			close_input(&sub);
+			p->stop = MX_ENOMEM;
+			return;
+		}
+		memcpy(in_name->name, path, n);
+		in_name->next = p->incnames;
+		p->incnames = in_name;
+		sub.name = in_name->name;
 	}
 	/* The token array is reused by the included file; nothing of this
 	 * entry is needed after the call. */
 	parse_input(p, &sub);
 	close_input(&sub);
-	free((char *)sub.name);
+
 }
 
 static void
@@ -702,6 +716,12 @@ run(const struct zone_parse_opts *o, struct input *in)
 	else
 		r = p->errors > 0 ? MX_ESYNTAX : 0;
 	free(p->tok);
+	while (p->incnames != NULL) {
+		struct incname *next = p->incnames->next;
+
+		free(p->incnames);
+		p->incnames = next;
+	}
 	free(p);
 	return r;
 }

@@ -46,6 +46,8 @@ struct zone_store {
 	struct zone_node *last;		/* node of the previous add */
 	const char **files;
 	size_t nfiles, files_cap;
+	const char *last_wfile;		/* w->file of the last record added */
+	uint16_t last_widx;		/* and its index */
 	int finished;
 };
 
@@ -252,7 +254,6 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
-	n->hash = h;
 	n->name_len = (uint8_t)len;
 	memcpy(n->name, name, len);
 	for (i = h & (z->nslots - 1); z->slot[i].n != NULL;
@@ -417,17 +418,17 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 	rd->col = (uint16_t)(w != NULL && w->col < 65535 ? w->col : 0);
 	rd->file = 0;
 	if (w != NULL && w->file != NULL) {
-		/* The common case: the file registered last. */
-		if (z->nfiles > 0 &&
-		    strcmp(z->files[z->nfiles - 1], w->file) == 0) {
-			rd->file = (uint16_t)(z->nfiles - 1);
-		} else {
+		/* The common case: the same pointer as the record before
+		 * (see zone.h: a new string comes with a new pointer). */
+		if (w->file != z->last_wfile) {
 			int fi = zone_store_file(z, w->file);
 
 			if (fi < 0)
 				return fi;
-			rd->file = (uint16_t)fi;
+			z->last_wfile = w->file;
+			z->last_widx = (uint16_t)fi;
 		}
+		rd->file = z->last_widx;
 	}
 	rd->len = (uint16_t)rr->rdlen;
 	if (rr->rdlen > 0)
