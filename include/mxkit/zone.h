@@ -173,6 +173,13 @@ int zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 void zone_store_prefetch(const struct zone_store *z, uint32_t hash);
 
 /*
+ * Makes room for about names owner names at once, so that loading a big
+ * zone does not rehash its table several times on the way. A hint: more
+ * names still fit, fewer waste the room. Returns 0 or MX_ENOMEM.
+ */
+int zone_store_reserve(struct zone_store *z, size_t names);
+
+/*
  * Registers a file name for the where of later records; returns its index
  * (at most 65535 files per zone) or a negative code.
  */

@@ -184,10 +184,11 @@ zone_type_bit(uint16_t type)
 	return ZONE_T_OTHER;
 }
 
+/* Rehashes into a table of n slots (a power of two, more than now). */
 static int
-grow(struct zone_store *z)
+resize(struct zone_store *z, size_t n)
 {
-	size_t n = z->nslots * 2, i, j;
+	size_t i, j;
 	struct slot *s;
 
 	if (n > SIZE_MAX / sizeof(*s))
@@ -207,6 +208,38 @@ grow(struct zone_store *z)
 	al_free(z, z->slot);
 	z->slot = s;
 	z->nslots = n;
+	return 0;
+}
+
+static int
+grow(struct zone_store *z)
+{
+	return resize(z, z->nslots * 2);
+}
+
+int
+zone_store_reserve(struct zone_store *z, size_t names)
+{
+	size_t n = z->nslots;
+	struct zone_node **v;
+
+	/* Room for names at three quarters full; no shrinking. */
+	while (n / 4 * 3 < names && n < (SIZE_MAX / sizeof(*z->slot)) / 2)
+		n *= 2;
+	if (n > z->nslots && resize(z, n) != 0)
+		return MX_ENOMEM;
+	if (names > z->nodes_cap) {
+		if (names > SIZE_MAX / sizeof(*v))
+			return MX_ENOMEM;
+		v = al_alloc(z, names * sizeof(*v));
+		if (v == NULL)
+			return MX_ENOMEM;
+		if (z->nnodes > 0)
+			memcpy(v, z->nodes, z->nnodes * sizeof(*v));
+		al_free(z, z->nodes);
+		z->nodes = v;
+		z->nodes_cap = names;
+	}
 	return 0;
 }
 
