@@ -256,6 +256,16 @@ dns_period_from_text(const char *s, size_t n, uint32_t *out)
 
 	if (n == 0)
 		return MX_ESYNTAX;
+	/* Plain seconds, the common case: at most 10 digits fit 2^32-1. */
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		cur = cur * 10 + (uint64_t)(s[i] - '0');
+	if (i == n && n <= 10) {
+		if (cur > UINT32_MAX)
+			return MX_ERANGE;
+		*out = (uint32_t)cur;
+		return 0;
+	}
+	cur = 0;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 		uint64_t mul;
