@@ -19,6 +19,7 @@ struct ck {
 	const uint8_t *origin;
 	size_t origin_len;
 	int reverse;			/* zone under in-addr.arpa or ip6.arpa */
+	size_t tld;			/* offset of the origin's last label */
 	const struct zone_node **glue;	/* NS targets below cuts, sorted */
 	size_t nglue, glue_cap;
 	int oom;
@@ -122,9 +123,18 @@ special_name(const uint8_t *name, size_t len)
 {
 	static const uint8_t localhost[] = "\011localhost";
 	static const uint8_t invalid[] = "\007invalid";
+	size_t i = 0, last = 0;
 
-	return dns_name_is_sub(name, len, localhost, sizeof(localhost)) ||
-	    dns_name_is_sub(name, len, invalid, sizeof(invalid));
+	/* Both are top-level names: look at the last label alone. */
+	while (i < len && name[i] != 0) {
+		last = i;
+		i += 1 + (size_t)name[i];
+	}
+	if (i >= len)
+		return 0;
+	return dns_name_equal(name + last, len - last, localhost,
+	    sizeof(localhost)) || dns_name_equal(name + last, len - last,
+	    invalid, sizeof(invalid));
 }
 
 /*
@@ -135,13 +145,12 @@ special_name(const uint8_t *name, size_t len)
  * top-level label.
  */
 static int
-suspect_relative(const struct ck *c, const uint8_t *name, size_t len)
+suspect_relative(const struct ck *c, const uint8_t *name, size_t len,
+    int in_zone)
 {
-	size_t plen, i, tld;
+	size_t plen, i, tld = c->tld;
 
-	if (len <= c->origin_len ||
-	    !dns_name_is_sub(name, len, c->origin, c->origin_len) ||
-	    c->origin_len < 2)
+	if (len <= c->origin_len || !in_zone || c->origin_len < 2)
 		return 0;
 	plen = len - c->origin_len;	/* the labels before the origin */
 	/* Doubled origin: the prefix ends with the origin's labels. */
@@ -154,10 +163,6 @@ suspect_relative(const struct ck *c, const uint8_t *name, size_t len)
 		}
 	}
 	/* The prefix's last label equals the origin's last label. */
-	for (tld = 0; c->origin[tld] != 0 &&
-	    c->origin[tld + 1 + c->origin[tld]] != 0;
-	    tld += 1 + (size_t)c->origin[tld])
-		;
 	for (i = 0; i < plen; i += 1 + (size_t)name[i]) {
 		if (i + 1 + name[i] == plen) {
 			return i > 0 && name[i] == c->origin[tld] &&
@@ -255,7 +260,7 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 	char tn[DNS_NAME_TEXT_MAX], code[64];
 	struct mx_where w;
 	const struct zone_node *n;
-	int deleg, syn;
+	int deleg, syn, in_zone;
 
 	where(c, rd, &w);
 	if (ip_literal(c, t, tlen)) {
@@ -279,13 +284,14 @@ check_target(struct ck *c, const struct zone_rdata *rd, const uint8_t *t,
 		    "be a public host (RFC 6761)", what, ntext(t, tlen, tn));
 		return;
 	}
-	if (suspect_relative(c, t, tlen)) {
+	in_zone = dns_name_is_sub(t, tlen, c->origin, c->origin_len);
+	if (suspect_relative(c, t, tlen, in_zone)) {
 		snprintf(code, sizeof(code), "%s-TARGET-SUSPECT-RELATIVE", pfx);
 		mx_diag(c->d, MX_DIAG_WARN, &w, code, "%s target %s repeats the "
 		    "zone name: forgot the trailing dot?", what,
 		    ntext(t, tlen, tn));
 	}
-	if (!dns_name_is_sub(t, tlen, c->origin, c->origin_len))
+	if (!in_zone)
 		return;
 	n = resolve_in_zone(c, t, tlen, &deleg);
 	if (deleg)
@@ -558,6 +564,10 @@ zone_check(const struct zone_store *z, struct mx_diag *d)
 	c.z = z;
 	c.d = d;
 	c.origin = zone_store_origin(z, &c.origin_len);
+	for (c.tld = 0; c.origin[c.tld] != 0 &&
+	    c.origin[c.tld + 1 + c.origin[c.tld]] != 0;
+	    c.tld += 1 + (size_t)c.origin[c.tld])
+		;
 	c.reverse = dns_name_is_sub(c.origin, c.origin_len, in_addr,
 	    sizeof(in_addr)) || dns_name_is_sub(c.origin, c.origin_len, ip6,
 	    sizeof(ip6));
