@@ -173,6 +173,15 @@ int zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 void zone_store_prefetch(const struct zone_store *z, uint32_t hash);
 
 /*
+ * Prepares one more block of memory for a store that uses the default
+ * allocator, so that the thread adding records need not wait for the
+ * kernel to provide it. Safe to call from another thread while records are
+ * added. Returns 1 when it added a block, 0 when the store has enough (or
+ * its own allocator).
+ */
+int zone_store_prefill(struct zone_store *z);
+
+/*
  * Makes room for about names owner names at once, so that loading a big
  * zone does not rehash its table several times on the way. A hint: more
  * names still fit, fewer waste the room. Returns 0 or MX_ENOMEM.

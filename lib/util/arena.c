@@ -128,6 +128,12 @@ arena_alloc(struct arena *a, size_t size)
 	return arena_alloc_bytes(a, size);
 }
 
+size_t
+arena_max_request(void)
+{
+	return sizeof(struct arena_block) + ARENA_MAX_BLOCK;
+}
+
 void *
 arena_dup(struct arena *a, const void *p, size_t n)
 {

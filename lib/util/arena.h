@@ -32,5 +32,8 @@ void arena_fini(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 /* As arena_alloc with alignment 1: for byte strings. */
 void *arena_alloc_bytes(struct arena *a, size_t size);
+/* The size an arena asks its allocator for once its blocks are full size,
+ * so that an allocator can keep such blocks ready. */
+size_t arena_max_request(void);
 /* Copies n bytes into the arena; NULL on failure. */
 void *arena_dup(struct arena *a, const void *p, size_t n);

@@ -111,8 +111,18 @@ flush(struct loader *l, int last)
 	l->have_cur = 0;
 	pthread_cond_broadcast(&l->cv);
 	if (!last) {
-		while (l->free.n == 0 && l->stop == 0)
-			pthread_cond_wait(&l->cv, &l->mu);
+		/* Rather than wait idle for the store thread, make memory
+		 * ready for it: the kernel zeroing pages is a good part of
+		 * its work. */
+		while (l->free.n == 0 && l->stop == 0) {
+			int made;
+
+			pthread_mutex_unlock(&l->mu);
+			made = zone_store_prefill(l->z);
+			pthread_mutex_lock(&l->mu);
+			if (!made && l->free.n == 0 && l->stop == 0)
+				pthread_cond_wait(&l->cv, &l->mu);
+		}
 		if (l->stop == 0) {
 			l->cur = q_pop(&l->free);
 			l->b[l->cur]->used = 0;

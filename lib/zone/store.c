@@ -1,4 +1,5 @@
 /* store.c -- the zone store: records by owner and type, cuts, ENTs, order */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,7 @@
  * of a table kept half empty. */
 #define STORE_FIRST_SLOTS 256u
 #define STORE_MAX_FILES 65535u
+#define STORE_POOL_MAX	4u
 
 struct slot {
 	uint32_t hash;
@@ -46,6 +48,12 @@ struct zone_store {
 	struct zone_node *last;		/* node of the previous add */
 	const char **files;
 	size_t nfiles, files_cap;
+	/* Full-size arena blocks made ready by another thread (see
+	 * zone_store_prefill); only with the default allocator. */
+	pthread_mutex_t pool_mu;
+	void *pool[STORE_POOL_MAX];
+	unsigned npool;
+	int pooled;
 	const char *last_wfile;		/* w->file of the last record added */
 	uint16_t last_widx;		/* and its index */
 	int finished;
@@ -119,15 +127,65 @@ std_free(void *ud, void *q)
 static struct zone_node *new_node(struct zone_store *z, const uint8_t *name,
     size_t len, uint32_t h);
 
+/* The default allocator, taking full-size arena blocks from the pool of
+ * blocks another thread prepared when there are some. */
+static void *
+pool_alloc(void *ud, size_t n)
+{
+	struct zone_store *z = ud;
+	void *p = NULL;
+
+	if (n == arena_max_request()) {
+		pthread_mutex_lock(&z->pool_mu);
+		if (z->npool > 0)
+			p = z->pool[--z->npool];
+		pthread_mutex_unlock(&z->pool_mu);
+		if (p != NULL)
+			return p;
+	}
+	return std_alloc(NULL, n);
+}
+
+int
+zone_store_prefill(struct zone_store *z)
+{
+	void *p;
+
+	if (!z->pooled)
+		return 0;
+	pthread_mutex_lock(&z->pool_mu);
+	if (z->npool >= STORE_POOL_MAX) {
+		pthread_mutex_unlock(&z->pool_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&z->pool_mu);
+	/* Made outside the lock: this is the slow part. */
+	p = std_alloc(NULL, arena_max_request());
+	if (p == NULL)
+		return 0;
+	pthread_mutex_lock(&z->pool_mu);
+	if (z->npool < STORE_POOL_MAX) {
+		z->pool[z->npool++] = p;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&z->pool_mu);
+	if (p != NULL)
+		std_free(NULL, p);
+	return 1;
+}
+
 struct zone_store *
 zone_store_new(const uint8_t *origin, size_t origin_len,
     const struct mx_allocator *al)
 {
 	struct mx_allocator std = { std_alloc, std_free, NULL };
 	struct zone_store *z;
+	int pooled = 0;
 
-	if (al == NULL || al->alloc == NULL || al->release == NULL)
+	if (al == NULL || al->alloc == NULL || al->release == NULL) {
 		al = &std;
+		pooled = 1;
+	}
 	if (dns_name_wire_len(origin, origin_len) != (int)origin_len)
 		return NULL;
 	z = al->alloc(al->ud, sizeof(*z));
@@ -135,7 +193,13 @@ zone_store_new(const uint8_t *origin, size_t origin_len,
 		return NULL;
 	memset(z, 0, sizeof(*z));
 	z->al = *al;
-	arena_init(&z->arena, al);
+	pthread_mutex_init(&z->pool_mu, NULL);
+	if (pooled) {
+		z->al.alloc = pool_alloc;
+		z->al.ud = z;
+		z->pooled = 1;
+	}
+	arena_init(&z->arena, &z->al);
 	z->nslots = STORE_FIRST_SLOTS;
 	z->slot = al_alloc(z, z->nslots * sizeof(*z->slot));
 	if (z->slot == NULL)
@@ -158,6 +222,9 @@ zone_store_free(struct zone_store *z)
 	if (z == NULL)
 		return;
 	arena_fini(&z->arena);
+	while (z->npool > 0)
+		std_free(NULL, z->pool[--z->npool]);
+	pthread_mutex_destroy(&z->pool_mu);
 	al_free(z, z->slot);
 	al_free(z, z->nodes);
 	al_free(z, z->multi);
