@@ -33,8 +33,8 @@ struct zone_store {
 	 * order, and their order does not depend on the hash function. */
 	struct zone_node **nodes;
 	size_t nodes_cap;
-	/* The RRsets that reached two records, with their nodes: the only
-	 * ones finish has to sort. */
+	/* The RRsets that reached three records, with their nodes: the only
+	 * ones finish has to sort (pairs are ordered as they arrive). */
 	struct multi {
 		struct zone_node *n;
 		struct zone_rrset *s;
@@ -425,6 +425,23 @@ zone_store_file(struct zone_store *z, const char *name)
 	return (int)z->nfiles++;
 }
 
+/* Reports rd as a repeat of the record kept, which was written first. */
+static void
+dup_report(const struct zone_store *z, const struct zone_node *n,
+    const struct zone_rrset *s, const struct zone_rdata *rd,
+    const struct zone_rdata *kept, struct mx_diag *d)
+{
+	char on[DNS_NAME_TEXT_MAX], tn[16];
+	struct mx_where w = {
+		zone_store_file_name(z, rd->file), rd->line, rd->col
+	};
+
+	dns_name_to_text(n->name, n->name_len, on, sizeof(on));
+	mx_diag(d, MX_DIAG_WARN, &w, "DUPLICATE-RR", "duplicate %s record at "
+	    "%s (line %u); ignored (RFC 2181 5)",
+	    dns_type_to_text(s->type, tn), on, (unsigned)kept->line);
+}
+
 void
 zone_store_prefetch(const struct zone_store *z, uint32_t hash)
 {
@@ -545,9 +562,31 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 		if (rr->ttl < s->ttl)
 			s->ttl = rr->ttl;
 	}
+	if (s->count == 1) {
+		/* The second record: put the pair in canonical order now (a
+		 * third one makes finish sort the RRset), or drop it when it
+		 * repeats the first. Most multi-record RRsets are pairs. */
+		int c = dns_rdata_cmp(s->type, rd->data, rd->len,
+		    s->rdata->data, s->rdata->len);
+
+		if (c == 0) {
+			dup_report(z, n, s, rd, s->rdata, d);
+			return 0;
+		}
+		if (c < 0) {
+			rd->next = s->rdata;
+			s->rdata = rd;
+		} else {
+			rd->next = NULL;
+			s->rdata->next = rd;
+		}
+		s->count = 2;
+		z->nrecords++;
+		return 0;
+	}
 	rd->next = s->rdata;
 	s->rdata = rd;
-	if (++s->count == 2) {
+	if (++s->count == 3) {
 		if (z->nmulti == z->multi_cap) {
 			size_t cap = z->multi_cap ? z->multi_cap * 2 : 64;
 			struct multi *v = al_alloc(z, cap * sizeof(*v));
@@ -593,7 +632,7 @@ cmp_rdata(const void *a, const void *b, void *arg)
  * at least s->count pointers.
  */
 static void
-sort_rrset(const struct zone_store *z, const struct zone_node *n,
+sort_rrset(struct zone_store *z, const struct zone_node *n,
     struct zone_rrset *s, struct zone_rdata **tmp, struct mx_diag *d)
 {
 	struct zone_rdata *rd, **tail;
@@ -601,12 +640,8 @@ sort_rrset(const struct zone_store *z, const struct zone_node *n,
 
 	for (rd = s->rdata; rd != NULL; rd = rd->next)
 		tmp[k++] = rd;
-	/* Insertion order is reversed by prepending; restore it. */
-	for (i = 0; i < k / 2; i++) {
-		rd = tmp[i];
-		tmp[i] = tmp[k - 1 - i];
-		tmp[k - 1 - i] = rd;
-	}
+	/* Equal records sort by where they were written (cmp_rdata), so
+	 * the first written is kept whatever the order here. */
 	if (k > 1)
 		qsort_r(tmp, k, sizeof(*tmp), cmp_rdata, &s->type);
 	tail = &s->rdata;
@@ -614,17 +649,8 @@ sort_rrset(const struct zone_store *z, const struct zone_node *n,
 	for (i = 0; i < k; i++) {
 		if (i > 0 && dns_rdata_cmp(s->type, tmp[i]->data, tmp[i]->len,
 		    tmp[i - 1]->data, tmp[i - 1]->len) == 0) {
-			char on[DNS_NAME_TEXT_MAX], tn[16];
-			struct mx_where w = {
-				zone_store_file_name(z, tmp[i]->file),
-				tmp[i]->line, tmp[i]->col
-			};
-
-			dns_name_to_text(n->name, n->name_len, on, sizeof(on));
-			mx_diag(d, MX_DIAG_WARN, &w, "DUPLICATE-RR",
-			    "duplicate %s record at %s (line %u); ignored "
-			    "(RFC 2181 5)", dns_type_to_text(s->type, tn), on,
-			    (unsigned)tmp[i - 1]->line);
+			dup_report(z, n, s, tmp[i], tmp[i - 1], d);
+			z->nrecords--;
 			continue;
 		}
 		*tail = tmp[i];
