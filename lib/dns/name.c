@@ -4,6 +4,7 @@
 
 #include "mxkit/dns.h"
 #include "mxkit/err.h"
+#include "dns/text.h"
 #include "util/cur.h"
 
 /* ASCII-only case folding (RFC 4343): names are octets, not characters. */
@@ -11,6 +12,35 @@ static inline uint8_t
 lower(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+int
+dns_text_char(const char *s, size_t n, size_t *i, uint8_t *c)
+{
+	size_t k = *i;
+	unsigned v;
+
+	*c = (uint8_t)s[k++];
+	if (*c != '\\') {
+		*i = k;
+		return 0;
+	}
+	if (k == n)
+		return MX_ESYNTAX;
+	*c = (uint8_t)s[k++];
+	if (*c >= '0' && *c <= '9') {
+		if (n - k < 2 || s[k] < '0' || s[k] > '9' ||
+		    s[k + 1] < '0' || s[k + 1] > '9')
+			return MX_ESYNTAX;
+		v = (unsigned)(*c - '0') * 100 + (unsigned)(s[k] - '0') * 10 +
+		    (unsigned)(s[k + 1] - '0');
+		if (v > 255)
+			return MX_ESYNTAX;
+		*c = (uint8_t)v;
+		k += 2;
+	}
+	*i = k;
+	return 0;
 }
 
 int
@@ -47,9 +77,10 @@ dns_name_from_text(const char *s, size_t n, const uint8_t *origin,
 	 * to out[lab + 1 ...]. Keep one byte for the root label: pos < 254. */
 	pos = 1;
 	while (i < n) {
-		uint8_t c = (uint8_t)s[i++];
+		uint8_t c;
 
-		if (c == '.') {
+		if (s[i] == '.') {
+			i++;
 			if (llen == 0)
 				return MX_EEMPTY;
 			out[lab] = (uint8_t)llen;
@@ -64,25 +95,8 @@ dns_name_from_text(const char *s, size_t n, const uint8_t *origin,
 				return MX_ENAMELEN;
 			continue;
 		}
-		if (c == '\\') {
-			if (i == n)
-				return MX_ESYNTAX;
-			c = (uint8_t)s[i++];
-			if (c >= '0' && c <= '9') {
-				unsigned v;
-
-				if (n - i < 2 || s[i] < '0' || s[i] > '9' ||
-				    s[i + 1] < '0' || s[i + 1] > '9')
-					return MX_ESYNTAX;
-				v = (unsigned)(c - '0') * 100 +
-				    (unsigned)(s[i] - '0') * 10 +
-				    (unsigned)(s[i + 1] - '0');
-				if (v > 255)
-					return MX_ESYNTAX;
-				c = (uint8_t)v;
-				i += 2;
-			}
-		}
+		if (dns_text_char(s, n, &i, &c) != 0)
+			return MX_ESYNTAX;
 		if (llen == DNS_LABEL_MAX)
 			return MX_ELABEL;
 		if (pos >= DNS_NAME_MAX - 1)

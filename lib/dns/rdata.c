@@ -7,6 +7,7 @@
 
 #include "mxkit/dns.h"
 #include "mxkit/err.h"
+#include "dns/text.h"
 #include "util/cur.h"
 
 struct span {
@@ -759,28 +760,10 @@ put_string(struct wcur *w, const struct dns_tok *t, size_t max)
 	size_t i = 0, n = 0;
 
 	while (i < t->len) {
-		uint8_t c = (uint8_t)t->p[i++];
+		uint8_t c;
 
-		if (c == '\\') {
-			if (i == t->len)
-				return MX_ESYNTAX;
-			c = (uint8_t)t->p[i++];
-			if (c >= '0' && c <= '9') {
-				unsigned v;
-
-				if (t->len - i < 2 || t->p[i] < '0' ||
-				    t->p[i] > '9' || t->p[i + 1] < '0' ||
-				    t->p[i + 1] > '9')
-					return MX_ESYNTAX;
-				v = (unsigned)(c - '0') * 100 +
-				    (unsigned)(t->p[i] - '0') * 10 +
-				    (unsigned)(t->p[i + 1] - '0');
-				if (v > 255)
-					return MX_ESYNTAX;
-				c = (uint8_t)v;
-				i += 2;
-			}
-		}
+		if (dns_text_char(t->p, t->len, &i, &c) != 0)
+			return MX_ESYNTAX;
 		if (n == max)
 			return MX_ERANGE;
 		wcur_u8(w, c);

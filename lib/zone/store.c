@@ -85,6 +85,27 @@ al_free(struct zone_store *z, void *p)
 #define BIG_BLOCK	(1u << 20)
 #define HDR		16u	/* keeps the block 16-byte aligned */
 
+/*
+ * Moves a vector of elem-sized entries to an array with room for cap of
+ * them, keeping the first n, and frees the old array. Returns the new
+ * array, or NULL (the old one is then kept) when out of memory.
+ */
+static void *
+grow_vec(struct zone_store *z, void *old, size_t n, size_t cap, size_t elem)
+{
+	void *nv;
+
+	if (cap > SIZE_MAX / elem)
+		return NULL;
+	nv = al_alloc(z, cap * elem);
+	if (nv == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(nv, old, n * elem);
+	al_free(z, old);
+	return nv;
+}
+
 static void *
 std_alloc(void *ud, size_t n)
 {
@@ -296,14 +317,9 @@ zone_store_reserve(struct zone_store *z, size_t names)
 	if (n > z->nslots && resize(z, n) != 0)
 		return MX_ENOMEM;
 	if (names > z->nodes_cap) {
-		if (names > SIZE_MAX / sizeof(*v))
-			return MX_ENOMEM;
-		v = al_alloc(z, names * sizeof(*v));
+		v = grow_vec(z, z->nodes, z->nnodes, names, sizeof(*v));
 		if (v == NULL)
 			return MX_ENOMEM;
-		if (z->nnodes > 0)
-			memcpy(v, z->nodes, z->nnodes * sizeof(*v));
-		al_free(z, z->nodes);
 		z->nodes = v;
 		z->nodes_cap = names;
 	}
@@ -337,16 +353,11 @@ new_node(struct zone_store *z, const uint8_t *name, size_t len, uint32_t h)
 		return NULL;
 	if (z->nnodes == z->nodes_cap) {
 		size_t cap = z->nodes_cap ? z->nodes_cap * 2 : 256;
-		struct zone_node **v;
+		struct zone_node **v = grow_vec(z, z->nodes, z->nnodes, cap,
+		    sizeof(*v));
 
-		if (cap > SIZE_MAX / sizeof(*v))
-			return NULL;
-		v = al_alloc(z, cap * sizeof(*v));
 		if (v == NULL)
 			return NULL;
-		if (z->nnodes > 0)
-			memcpy(v, z->nodes, z->nnodes * sizeof(*v));
-		al_free(z, z->nodes);
 		z->nodes = v;
 		z->nodes_cap = cap;
 	}
@@ -512,15 +523,12 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 			if (z->nmarked == z->marked_cap) {
 				size_t cap = z->marked_cap ?
 				    z->marked_cap * 2 : 64;
-				struct zone_node **v = al_alloc(z,
-				    cap * sizeof(*v));
+
+				struct zone_node **v = grow_vec(z, z->marked,
+				    z->nmarked, cap, sizeof(*v));
 
 				if (v == NULL)
 					return MX_ENOMEM;
-				if (z->nmarked > 0)
-					memcpy(v, z->marked,
-					    z->nmarked * sizeof(*v));
-				al_free(z, z->marked);
 				z->marked = v;
 				z->marked_cap = cap;
 			}
@@ -589,13 +597,11 @@ zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
 	if (++s->count == 3) {
 		if (z->nmulti == z->multi_cap) {
 			size_t cap = z->multi_cap ? z->multi_cap * 2 : 64;
-			struct multi *v = al_alloc(z, cap * sizeof(*v));
+			struct multi *v = grow_vec(z, z->multi, z->nmulti,
+			    cap, sizeof(*v));
 
 			if (v == NULL)
 				return MX_ENOMEM;
-			if (z->nmulti > 0)
-				memcpy(v, z->multi, z->nmulti * sizeof(*v));
-			al_free(z, z->multi);
 			z->multi = v;
 			z->multi_cap = cap;
 		}
