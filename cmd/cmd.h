@@ -1,6 +1,8 @@
 /* cmd.h -- what the subcommands of the mxkit binary share */
 #pragma once
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mxkit/diag.h"
@@ -11,6 +13,12 @@
 #define EXIT_USAGE	2
 
 int cmd_zone(int argc, char **argv);
+
+struct zone_parse_opts;
+/* Parser options for file with the given origin, sink and ZONE_* flags;
+ * accept and ud left empty. */
+void zone_opts(struct zone_parse_opts *o, const char *file,
+    const uint8_t *origin, size_t olen, struct mx_diag *d, unsigned flags);
 
 /*
  * A diagnostic sink that collects everything, so that findings can be

@@ -94,6 +94,18 @@ get_origin(const char *file, const char *opt, uint8_t out[DNS_NAME_MAX],
 	return parse_name(buf, out, len);
 }
 
+void
+zone_opts(struct zone_parse_opts *o, const char *file, const uint8_t *origin,
+    size_t olen, struct mx_diag *d, unsigned flags)
+{
+	memset(o, 0, sizeof(*o));
+	o->file = file;
+	o->origin = origin;
+	o->origin_len = olen;
+	o->diag = d;
+	o->flags = flags;
+}
+
 /*
  * print
  */
@@ -230,12 +242,8 @@ zone_print(int argc, char **argv)
 	pr.line = malloc(LINE_MAX_TEXT);
 	if (pr.line == NULL)
 		return EXIT_USAGE;
-	memset(&o, 0, sizeof(o));
-	o.file = argv[optind];
-	o.origin = origin;
-	o.origin_len = olen;
-	o.diag = &d;
-	o.flags = noinc ? ZONE_NO_INCLUDE : 0;
+	zone_opts(&o, argv[optind], origin, olen, &d,
+	    noinc ? ZONE_NO_INCLUDE : 0);
 	if (sort) {
 		z = zone_store_new(origin, olen, NULL);
 		if (z == NULL) {
@@ -368,12 +376,8 @@ zone_checkcmd(int argc, char **argv)
 	cc.d = &d;
 	if (cc.z == NULL)
 		return EXIT_USAGE;
-	memset(&o, 0, sizeof(o));
-	o.file = argv[optind];
-	o.origin = origin;
-	o.origin_len = olen;
-	o.diag = &d;
-	o.flags = noinc ? ZONE_NO_INCLUDE : 0;
+	zone_opts(&o, argv[optind], origin, olen, &d,
+	    noinc ? ZONE_NO_INCLUDE : 0);
 	r = zone_load_file(cc.z, &o);
 	if (r == MX_ENOENT || r == MX_EIO || r == MX_ENOMEM) {
 		warnx_("cannot read %s: %s", o.file, mx_strerror(r));

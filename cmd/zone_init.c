@@ -224,14 +224,6 @@ write_forward(FILE *fp, const struct init *in)
 	}
 }
 
-static int
-verify_accept(void *ud, const struct zone_rr *rr, const struct mx_where *w)
-{
-	struct zone_store *z = ud;
-
-	return zone_store_add(z, rr, w, NULL);
-}
-
 /* Parses and checks a written zone; returns the number of errors and
  * warnings (printed), or -1. What init writes must pass zone check. */
 static int
@@ -248,15 +240,8 @@ verify(const char *file, const char *zname)
 	if (dns_name_from_text(zname, strlen(zname), NULL, 0, ow, &olen,
 	    NULL) != 0 || (z = zone_store_new(ow, olen, NULL)) == NULL)
 		return -1;
-	memset(&o, 0, sizeof(o));
-	o.file = file;
-	o.origin = ow;
-	o.origin_len = olen;
-	o.diag = &d;
-	o.flags = ZONE_NO_INCLUDE;
-	o.accept = verify_accept;
-	o.ud = z;
-	r = zone_parse_file(&o);
+	zone_opts(&o, file, ow, olen, &d, ZONE_NO_INCLUDE);
+	r = zone_load_file(z, &o);
 	if (r == 0 && (zone_store_finish(z, &d) != 0 || zone_check(z, &d)))
 		r = MX_ENOMEM;
 	findings_sort(&f);
