@@ -1092,7 +1092,7 @@ static void
 test_field_soa_serial(void **state)
 {
 	uint8_t soa[512];
-	size_t len, bad, off, flen;
+	size_t len, bad, off = 0, flen = 0;
 
 	(void)state;
 	assert_int_equal(from_text(DNS_TYPE_SOA,
