@@ -1,0 +1,74 @@
+/* server.h -- the authoritative server: zone sets and the answer logic
+ * (RFC 1034 4.3.2, RFC 1035, RFC 2181, RFC 2308, RFC 4592, RFC 6891) */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mxkit/zone.h"
+
+/*
+ * A zone set: the zones a server answers for, each a finished zone store.
+ * Built once, then read-only: threads answer from it without locks, and a
+ * reload builds a new set and swaps a pointer (see srv_zoneset_*).
+ */
+struct srv_zoneset;
+
+struct srv_zoneset *srv_zoneset_new(void);
+/*
+ * Adds a finished store; the set owns it from now on (also on failure).
+ * Returns 0, MX_EEXIST when a zone of that origin is already in the set, or
+ * MX_ENOMEM.
+ */
+int srv_zoneset_add(struct srv_zoneset *zs, struct zone_store *z);
+/* Frees the set and every store in it. NULL does nothing. */
+void srv_zoneset_free(struct srv_zoneset *zs);
+/* The zone whose origin is the longest suffix of name, or NULL. */
+const struct zone_store *srv_zoneset_find(const struct srv_zoneset *zs,
+    const uint8_t *name, size_t len);
+/* Number of zones, and zone i (0 <= i < count) in origin order. */
+size_t srv_zoneset_count(const struct srv_zoneset *zs);
+const struct zone_store *srv_zoneset_zone(const struct srv_zoneset *zs,
+    size_t i);
+
+/* Transports, for the size rules and what each may carry. */
+enum srv_transport {
+	SRV_UDP = 0,
+	SRV_TCP = 1,
+};
+
+/* Limits and switches of the answer logic. */
+struct srv_answer_opts {
+	uint16_t max_udp;	/* our EDNS UDP payload size (default 1232) */
+};
+
+/* What srv_answer did, for logs, counters and the transport. */
+struct srv_answer_info {
+	uint16_t qtype;		/* 0 when the query had no readable question */
+	unsigned rcode;		/* 12-bit rcode sent */
+	int aa, tc;		/* flags sent */
+	int axfr;		/* a zone transfer was asked for (TCP only) */
+	const struct zone_store *zone;	/* the zone that answered, or NULL */
+};
+
+/*
+ * Answers one query. q is the query as received (qlen octets); the
+ * response goes to out, cap octets, which must hold DNS_MSG_MAX for TCP and
+ * at least 512 for UDP. Triage as NSD does: shorter than a header, or a
+ * response (QR set): dropped, return 0. Malformed: FORMERR. Unknown opcode:
+ * NOTIMP. QDCOUNT other than 1, or several OPT: FORMERR. EDNS version above
+ * 0: BADVERS. Names outside every zone: REFUSED. Otherwise the answer of
+ * RFC 1034 4.3.2 from the zone set: exact match, CNAME followed inside the
+ * zones served, wildcards (RFC 4592), referrals at cuts (AA=0, NS in
+ * authority, glue in additional), NXDOMAIN and NODATA with the SOA (TTL as
+ * RFC 2308 3 says), A and AAAA of MX/NS/SRV targets in additional (RFC
+ * 3596 3) while they fit, TC only when the answer itself does not fit
+ * (RFC 2181 9). ANY gets one RRset (RFC 8482). Never recursion (RA=0).
+ * An AXFR or IXFR query over TCP is not answered here: info->axfr is set
+ * and 0 returned, for the transport to run the transfer; over UDP it is
+ * REFUSED. Returns the response length, or 0 for no response.
+ */
+size_t srv_answer(const struct srv_zoneset *zs,
+    const struct srv_answer_opts *o, enum srv_transport t,
+    const uint8_t *q, size_t qlen, uint8_t *out, size_t cap,
+    struct srv_answer_info *info);
