@@ -72,3 +72,47 @@ size_t srv_answer(const struct srv_zoneset *zs,
     const struct srv_answer_opts *o, enum srv_transport t,
     const uint8_t *q, size_t qlen, uint8_t *out, size_t cap,
     struct srv_answer_info *info);
+
+/*
+ * Zone transfer out (RFC 5936 AXFR; an IXFR query gets the whole zone, as
+ * RFC 1995 4 allows). The transport calls srv_xfr_begin when srv_answer set
+ * info->axfr and the client may transfer, then srv_xfr_next until it
+ * returns 0, sending each message. The zone must stay alive meanwhile (the
+ * caller holds the zone set). Records go out SOA first, then every other
+ * record (glue and occluded data too), then the SOA again; the first
+ * message carries the question.
+ */
+struct srv_xfr {
+	const struct zone_store *z;
+	const struct zone_node *const *nodes;
+	size_t nnodes, node;
+	const struct zone_rrset *set;
+	const struct zone_rdata *rd;
+	int phase;		/* 0: first SOA, 1: records, 2: last SOA, 3: done */
+	uint16_t id;
+	uint8_t qname[DNS_NAME_MAX];
+	size_t qname_len;
+	uint16_t qtype;
+	unsigned msgs;
+};
+
+/* Prepares a transfer of zone z for the query q. Returns 0, or MX_EMALF
+ * when q cannot be parsed (the caller answers FORMERR then). */
+int srv_xfr_begin(struct srv_xfr *x, const struct zone_store *z,
+    const uint8_t *q, size_t qlen);
+/* Writes the next message into out (cap octets, at most 65535 are used).
+ * Returns its length, or 0 when the transfer is complete. */
+size_t srv_xfr_next(struct srv_xfr *x, uint8_t *out, size_t cap);
+
+/*
+ * NOTIFY (RFC 1996): the message a primary sends its secondaries when a
+ * zone's serial changes, with the zone's SOA in the answer section, and the
+ * check that a reply belongs to it (same ID, opcode NOTIFY, QR, the zone
+ * as question). Returns the length / 1 when it matches, 0 otherwise.
+ */
+size_t srv_notify_build(const struct zone_store *z, uint16_t id, uint8_t *out,
+    size_t cap);
+int srv_notify_reply_ok(const struct zone_store *z, uint16_t id,
+    const uint8_t *r, size_t rlen);
+/* The SOA serial of a zone (0 when it has no SOA). */
+uint32_t srv_zone_serial(const struct zone_store *z);

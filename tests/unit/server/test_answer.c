@@ -476,6 +476,93 @@ triage(void **state)
 	assert_int_equal(m.rcode, DNS_RCODE_FORMERR);
 }
 
+static void
+axfr_sends_soa_everything_soa(void **state)
+{
+	uint8_t q[512], out[65535];
+	size_t ql = query(q, "example.org.", DNS_TYPE_AXFR, 0, 0), n;
+	const struct zone_store *z = srv_zoneset_zone(zs, 1);
+	struct srv_xfr x;
+	struct dns_msg m;
+	struct dns_msg_rr rr[512];
+	unsigned msgs = 0, records = 0, soas = 0;
+	uint16_t first = 0, last = 0;
+	size_t olen;
+	const uint8_t *o = zone_store_origin(z, &olen);
+
+	(void)state;
+	assert_true(dns_name_equal(o, olen, (const uint8_t *)
+	    "\007example\003org", 13));
+	assert_int_equal(srv_xfr_begin(&x, z, q, ql), 0);
+	while ((n = srv_xfr_next(&x, out, sizeof(out))) > 0) {
+		size_t i;
+
+		assert_int_equal(dns_msg_parse(&m, out, n, rr, 512, 0), 0);
+		assert_int_equal(m.hdr.id, 0x4242);
+		assert_true(m.hdr.flags & DNS_FLAG_AA);
+		/* RFC 5936 2.2.1: the question in the first message. */
+		assert_int_equal(m.hdr.qdcount, msgs == 0 ? 1 : 0);
+		for (i = 0; i < m.nrr; i++) {
+			if (records == 0)
+				first = m.rr[i].type;
+			last = m.rr[i].type;
+			soas += m.rr[i].type == DNS_TYPE_SOA;
+			records++;
+		}
+		msgs++;
+		assert_true(msgs < 100);
+	}
+	assert_int_equal(first, DNS_TYPE_SOA);
+	assert_int_equal(last, DNS_TYPE_SOA);
+	assert_int_equal(soas, 2);
+	/* Every record once, the SOA twice, glue and the DS included. */
+	assert_int_equal(records, zone_store_count(z) + 1);
+	assert_int_equal(srv_xfr_next(&x, out, sizeof(out)), 0);
+}
+
+static void
+axfr_of_a_big_zone_spans_messages(void **state)
+{
+	uint8_t q[512], out[65535];
+	size_t ql = query(q, "example.org.", DNS_TYPE_AXFR, 0, 0), n;
+	const struct zone_store *z = srv_zoneset_zone(zs, 1);
+	struct srv_xfr x;
+	unsigned msgs = 0;
+
+	(void)state;
+	assert_int_equal(srv_xfr_begin(&x, z, q, ql), 0);
+	/* Small messages: the caller's cap bounds every message. */
+	while ((n = srv_xfr_next(&x, out, 600)) > 0) {
+		assert_true(n <= 600);
+		msgs++;
+	}
+	assert_true(msgs > 3);
+}
+
+static void
+notify_message_and_reply(void **state)
+{
+	const struct zone_store *z = srv_zoneset_zone(zs, 1);
+	uint8_t out[512];
+	struct dns_msg m;
+	struct dns_msg_rr rr[4];
+	size_t n = srv_notify_build(z, 0x1234, out, sizeof(out));
+
+	(void)state;
+	assert_true(n > 12);
+	assert_int_equal(dns_msg_parse(&m, out, n, rr, 4, 0), 0);
+	assert_int_equal(DNS_OPCODE(m.hdr.flags), DNS_OPCODE_NOTIFY);
+	assert_true(m.hdr.flags & DNS_FLAG_AA);
+	assert_int_equal(m.qtype, DNS_TYPE_SOA);
+	assert_int_equal(m.hdr.ancount, 1);
+	assert_int_equal(srv_zone_serial(z), 2026112601u);
+	/* The reply: same message with QR set. */
+	assert_false(srv_notify_reply_ok(z, 0x1234, out, n));
+	out[2] |= 0x80;
+	assert_true(srv_notify_reply_ok(z, 0x1234, out, n));
+	assert_false(srv_notify_reply_ok(z, 0x1235, out, n));
+}
+
 int
 main(void)
 {
@@ -500,6 +587,9 @@ main(void)
 		cmocka_unit_test(answer_too_big_fits_over_tcp),
 		cmocka_unit_test(axfr_goes_to_the_transport),
 		cmocka_unit_test(triage),
+		cmocka_unit_test(axfr_sends_soa_everything_soa),
+		cmocka_unit_test(axfr_of_a_big_zone_spans_messages),
+		cmocka_unit_test(notify_message_and_reply),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
