@@ -116,3 +116,36 @@ int srv_notify_reply_ok(const struct zone_store *z, uint16_t id,
     const uint8_t *r, size_t rlen);
 /* The SOA serial of a zone (0 when it has no SOA). */
 uint32_t srv_zone_serial(const struct zone_store *z);
+
+/*
+ * Response rate limiting (off unless configured): at most rate responses a
+ * second of one kind to one client network (IPv4 /24, IPv6 /56), the kind
+ * being the name answered (a positive answer), the zone (NXDOMAIN), or the
+ * error. Over the limit a response is dropped, except every slip-th one,
+ * which goes out truncated (TC, question only) so that a real client can
+ * retry over TCP and a forged one gets nothing bigger than it sent.
+ * The table has a fixed size chosen at creation and is shared by the
+ * worker threads (striped locks); nothing is allocated per query.
+ */
+enum srv_rrl_verdict {
+	SRV_RRL_SEND = 0,
+	SRV_RRL_DROP = 1,
+	SRV_RRL_SLIP = 2,
+};
+
+struct srv_rrl;
+
+/* rate > 0 responses/s, slip 0 (always drop) or N, buckets a power of two
+ * (rounded up; 0 means 65536). NULL when out of memory. */
+struct srv_rrl *srv_rrl_new(unsigned rate, unsigned slip, size_t buckets);
+void srv_rrl_free(struct srv_rrl *r);
+/*
+ * Decides about one response: addr is 4 or 16 octets (alen), response the
+ * message about to be sent (its rcode and question decide the kind), now
+ * the time in seconds (CLOCK_MONOTONIC).
+ */
+enum srv_rrl_verdict srv_rrl_check(struct srv_rrl *r, const uint8_t *addr,
+    size_t alen, const uint8_t *response, size_t len, uint32_t now);
+/* Cuts a response down to its header and question with TC set, in place;
+ * returns the new length (0 if it cannot be parsed). */
+size_t srv_rrl_slip(uint8_t *response, size_t len);
