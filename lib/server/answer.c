@@ -105,6 +105,23 @@ add_rrset(struct ans *a, enum dns_section sec, const uint8_t *owner,
 	return 0;
 }
 
+/* Adds s to the additional section whole or not at all: RFC 2181 9 wants
+ * an RRset that does not fit left out entirely, so the records of s that
+ * did fit are taken back (the writer is a plain value: restoring it also
+ * forgets the names they added to the compression table). */
+static int
+add_addl_rrset(struct ans *a, const struct zone_node *n,
+    const struct zone_rrset *s)
+{
+	struct dns_msgw mark = a->mw;
+	int r;
+
+	r = add_rrset(a, DNS_SEC_ADDITIONAL, n->name, n->name_len, s);
+	if (r != 0)
+		a->mw = mark;
+	return r;
+}
+
 /*
  * Additional section: A and AAAA of the names remembered, from the zones
  * served, while they fit (RFC 2181 9: running out of room here never sets
@@ -133,10 +150,10 @@ add_additional(struct ans *a)
 		    !a->glue_ok)
 			continue;
 		if ((s = zone_node_rrset(n, DNS_TYPE_A)) != NULL &&
-		    add_rrset(a, DNS_SEC_ADDITIONAL, n->name, n->name_len, s))
+		    add_addl_rrset(a, n, s) != 0)
 			return;
 		if ((s = zone_node_rrset(n, DNS_TYPE_AAAA)) != NULL &&
-		    add_rrset(a, DNS_SEC_ADDITIONAL, n->name, n->name_len, s))
+		    add_addl_rrset(a, n, s) != 0)
 			return;
 	}
 }

@@ -91,6 +91,15 @@ setup(void **state)
 		n += (size_t)snprintf(big + n, sizeof(big) - n,
 		    "big MX %d a-long-mail-exchange-name-number-%02d."
 		    "example.org.\n", 10 + i, i);
+	/* Spec T39: an MX answer that fits in 512 octets, with six A and six
+	 * AAAA for each of its two exchanges (about 530 octets more). */
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+	    "t39 MX 10 mx-a.t39\nt39 MX 20 mx-b.t39\n");
+	for (i = 1; i <= 6; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+		    "mx-a.t39 A 198.51.100.%d\nmx-a.t39 AAAA 2001:db8:39:a::%d\n"
+		    "mx-b.t39 A 203.0.113.%d\nmx-b.t39 AAAA 2001:db8:39:b::%d\n",
+		    10 + i, i, 10 + i, i);
 	load("example.org", big, n);
 	load("example.net", zone2_text, strlen(zone2_text));
 	return 0;
@@ -392,6 +401,61 @@ additional_trimmed_without_tc_at_512(void **state)
 	assert_true(r->len <= 512);
 }
 
+/* How many records of type at owner the additional section holds. */
+static unsigned
+additional_count(const struct resp *r, const char *owner, uint16_t type)
+{
+	uint8_t want[DNS_NAME_MAX], got[DNS_NAME_MAX];
+	size_t wlen, glen, i;
+	unsigned n = 0;
+
+	assert_int_equal(dns_name_from_text(owner, strlen(owner), NULL, 0,
+	    want, &wlen, NULL), 0);
+	for (i = 0; i < r->m.nrr; i++) {
+		const struct dns_msg_rr *x = &r->m.rr[i];
+
+		if (x->section != DNS_SEC_ADDITIONAL || x->type != type)
+			continue;
+		assert_int_equal(dns_msg_rr_owner(&r->m, x, got, &glen), 0);
+		if (dns_name_equal(got, glen, want, wlen))
+			n++;
+	}
+	return n;
+}
+
+static void
+additional_rrsets_left_out_whole(void **state)
+{
+	static const char *const hosts[] = { "mx-a.t39.example.org.",
+	    "mx-b.t39.example.org." };
+	static const uint16_t edns[] = { 0, 512 };
+	unsigned h, e, na, n6, total = 0;
+
+	(void)state;
+	/* Spec T39, RFC 2181 9: at 512 octets some additional RRsets do not
+	 * fit; each is then left out entirely, never cut, and TC stays 0. */
+	for (e = 0; e < 2; e++) {
+		struct resp *r = ask("t39.example.org.", DNS_TYPE_MX, edns[e],
+		    SRV_UDP);
+
+		assert_false(TC(r));
+		assert_true(r->len <= 512);
+		assert_int_equal(count(r, DNS_SEC_ANSWER), 2);
+		total = 0;
+		for (h = 0; h < 2; h++) {
+			na = additional_count(r, hosts[h], DNS_TYPE_A);
+			n6 = additional_count(r, hosts[h], DNS_TYPE_AAAA);
+			assert_true(na == 0 || na == 6);
+			assert_true(n6 == 0 || n6 == 6);
+			total += na + n6;
+		}
+		assert_true(total < 24);	/* something was left out */
+	}
+	/* With room for all of it, all of it (spec T39 at 4096). */
+	assert_int_equal(count(ask("t39.example.org.", DNS_TYPE_MX, 4096,
+	    SRV_TCP), DNS_SEC_ADDITIONAL), 24 + 1);	/* + OPT */
+}
+
 static void
 answer_too_big_sets_tc_over_udp(void **state)
 {
@@ -583,6 +647,7 @@ main(void)
 		cmocka_unit_test(outside_every_zone_is_refused),
 		cmocka_unit_test(any_gets_one_rrset),
 		cmocka_unit_test(additional_trimmed_without_tc_at_512),
+		cmocka_unit_test(additional_rrsets_left_out_whole),
 		cmocka_unit_test(answer_too_big_sets_tc_over_udp),
 		cmocka_unit_test(answer_too_big_fits_over_tcp),
 		cmocka_unit_test(axfr_goes_to_the_transport),
