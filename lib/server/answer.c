@@ -206,13 +206,15 @@ step(struct ans *a, const struct zone_store *z, const uint8_t *name,
 	if (e == NULL)
 		return 0;
 	/* Step 3b: a referral when a cut lies on the way down. DS lives on
-	 * the parent's side of its cut (RFC 4035 3.1.4.1). */
+	 * the parent's side of its cut (RFC 4035 3.1.4.1). A CNAME chain
+	 * that leads into a child ends in the same referral (step 3a goes
+	 * back to step 1), with AA kept for the aliases already answered,
+	 * as NSD and Knot do. */
 	cut = cut_above(e);
 	if (cut != NULL && !(a->qtype == DNS_TYPE_DS && cut == e &&
 	    e->name_len == len && dns_name_equal(e->name, len, name, len))) {
-		if (!first)
-			return 0;	/* a chain into a child: stop there */
-		*aa = 0;
+		if (first)
+			*aa = 0;
 		s = zone_node_rrset(cut, DNS_TYPE_NS);
 		a->glue_ok = 1;
 		if (s != NULL && (r = add_rrset(a, DNS_SEC_AUTHORITY,

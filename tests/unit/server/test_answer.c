@@ -94,7 +94,8 @@ setup(void **state)
 	/* Spec T39: an MX answer that fits in 512 octets, with six A and six
 	 * AAAA for each of its two exchanges (about 530 octets more). */
 	n += (size_t)snprintf(big + n, sizeof(big) - n,
-	    "t39 MX 10 mx-a.t39\nt39 MX 20 mx-b.t39\n");
+	    "t39 MX 10 mx-a.t39\nt39 MX 20 mx-b.t39\n"
+	    "tochild CNAME www.child\n");
 	for (i = 1; i <= 6; i++)
 		n += (size_t)snprintf(big + n, sizeof(big) - n,
 		    "mx-a.t39 A 198.51.100.%d\nmx-a.t39 AAAA 2001:db8:39:a::%d\n"
@@ -352,6 +353,24 @@ referral_below_a_cut(void **state)
 	assert_int_equal(RCODE(r), DNS_RCODE_NOERROR);
 	assert_false(AA(r));
 	assert_int_equal(count(r, DNS_SEC_ANSWER), 0);
+	assert_string_equal(section(r, DNS_SEC_AUTHORITY),
+	    "child.example.org. 3600 NS ns.child.example.org.");
+	assert_string_equal(section(r, DNS_SEC_ADDITIONAL),
+	    "ns.child.example.org. 3600 A 192.0.2.54");
+}
+
+static void
+cname_into_a_child_ends_in_a_referral(void **state)
+{
+	struct resp *r = ask("tochild.example.org.", DNS_TYPE_A, 0, SRV_UDP);
+
+	(void)state;
+	/* RFC 1034 4.3.2: step 3a restarts at step 1 with the alias, which
+	 * step 3b refers to the child; the CNAME itself is ours (AA). */
+	assert_int_equal(RCODE(r), DNS_RCODE_NOERROR);
+	assert_true(AA(r));
+	assert_string_equal(section(r, DNS_SEC_ANSWER),
+	    "tochild.example.org. 3600 CNAME www.child.example.org.");
 	assert_string_equal(section(r, DNS_SEC_AUTHORITY),
 	    "child.example.org. 3600 NS ns.child.example.org.");
 	assert_string_equal(section(r, DNS_SEC_ADDITIONAL),
@@ -643,6 +662,7 @@ main(void)
 		cmocka_unit_test(wildcard_answers_missing_names),
 		cmocka_unit_test(wildcard_never_covers_an_existing_name),
 		cmocka_unit_test(referral_below_a_cut),
+		cmocka_unit_test(cname_into_a_child_ends_in_a_referral),
 		cmocka_unit_test(ds_at_the_cut_is_the_parents),
 		cmocka_unit_test(outside_every_zone_is_refused),
 		cmocka_unit_test(any_gets_one_rrset),
