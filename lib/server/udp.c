@@ -1,0 +1,256 @@
+/* udp.c -- UDP workers: socket per address per thread, recvmmsg batches */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mxkit/dns.h"
+#include "mxkit/err.h"
+#include "server/worker.h"
+
+/*
+ * Datagrams per recvmmsg and sendmmsg. Two system calls serve up to this
+ * many queries; a bigger batch saves little more and makes the first query
+ * of a burst wait for the last one's answer.
+ */
+#define UDP_BATCH	32
+/*
+ * Room for one received datagram. A query is a header, one question (at
+ * most 4 + 255 octets) and an OPT with a few options (cookie, padding to a
+ * block of 468, RFC 8467), far below this; a longer datagram is cut by the
+ * kernel (MSG_TRUNC) and dropped, because a cut message cannot be parsed
+ * honestly.
+ */
+#define UDP_RX_SLOT	4096
+
+/* The larger of the two pktinfo control messages, aligned for cmsghdr. */
+union udp_ctl {
+	struct cmsghdr h;
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+/*
+ * A worker's fixed buffers, allocated once: UDP_BATCH receive slots of
+ * UDP_RX_SLOT octets and UDP_BATCH response slots of max_udp octets (never
+ * less than 512), with their message headers. Nothing is allocated per
+ * query.
+ */
+struct udp_bufs {
+	uint8_t *rx, *tx;
+	size_t txcap;
+	int epfd;
+	struct mmsghdr rm[UDP_BATCH], sm[UDP_BATCH];
+	struct iovec riov[UDP_BATCH], siov[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
+	union udp_ctl rctl[UDP_BATCH], sctl[UDP_BATCH];
+};
+
+/* epoll tag of the stop eventfd; sockets are tagged with their index. */
+#define TAG_STOP	UINT32_MAX
+
+int
+srv_udp_init(struct srv_worker *w)
+{
+	struct udp_bufs *b;
+	struct epoll_event e;
+	size_t i;
+
+	b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return MX_ENOMEM;
+	b->epfd = -1;
+	w->udp = b;
+	b->txcap = w->run->cfg.max_udp;
+	b->rx = malloc((size_t)UDP_BATCH * UDP_RX_SLOT);
+	b->tx = malloc((size_t)UDP_BATCH * b->txcap);
+	if (b->rx == NULL || b->tx == NULL)
+		return MX_ENOMEM;
+	b->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (b->epfd < 0)
+		return MX_EIO;
+	memset(&e, 0, sizeof(e));
+	e.events = EPOLLIN;
+	for (i = 0; i < w->nfds; i++) {
+		e.data.u32 = (uint32_t)i;
+		if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, w->fds[i], &e) != 0)
+			return MX_EIO;
+	}
+	e.data.u32 = TAG_STOP;
+	if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, w->run->stop_fd, &e) != 0)
+		return MX_EIO;
+	return 0;
+}
+
+void
+srv_udp_fini(struct srv_worker *w)
+{
+	struct udp_bufs *b = w->udp;
+
+	if (b == NULL)
+		return;
+	if (b->epfd >= 0)
+		close(b->epfd);
+	free(b->rx);
+	free(b->tx);
+	free(b);
+	w->udp = NULL;
+}
+
+/*
+ * The control message that makes a reply leave from the address the query
+ * was sent to (only asked for on wildcard sockets). IPv4: that address as
+ * the source, any interface (routing picks it). IPv6: address and
+ * interface both, since a link-local address means nothing without its
+ * interface. Returns the control length, 0 when the query had none.
+ */
+static socklen_t
+reply_ctl(struct msghdr *in, union udp_ctl *out)
+{
+	struct cmsghdr *c, *o = &out->h;
+
+	memset(out, 0, sizeof(*out));
+	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(in, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_spec_dst = pi.ipi_addr;
+			pi.ipi_ifindex = 0;
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+	}
+	return 0;
+}
+
+/*
+ * Takes up to UDP_BATCH datagrams from socket i without waiting, answers
+ * them and sends the replies. The worker is online (may read the zone
+ * set) only while answering, not in either system call. Returns how many
+ * datagrams were taken (0: the socket was empty).
+ */
+static int
+udp_batch(struct srv_worker *w, struct udp_bufs *b, size_t i)
+{
+	struct srv_run *r = w->run;
+	const struct srv_zoneset *zs;
+	int fd = w->fds[i], any = w->any[i], n, k, m = 0, sent;
+
+	for (k = 0; k < UDP_BATCH; k++) {
+		struct msghdr *h = &b->rm[k].msg_hdr;
+
+		b->riov[k].iov_base = b->rx + (size_t)k * UDP_RX_SLOT;
+		b->riov[k].iov_len = UDP_RX_SLOT;
+		h->msg_name = &b->peer[k];
+		h->msg_namelen = sizeof(b->peer[k]);
+		h->msg_iov = &b->riov[k];
+		h->msg_iovlen = 1;
+		h->msg_control = any ? b->rctl[k].buf : NULL;
+		h->msg_controllen = any ? sizeof(b->rctl[k]) : 0;
+		h->msg_flags = 0;
+	}
+	n = recvmmsg(fd, b->rm, UDP_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return 0;
+
+	worker_online(w);
+	zs = srv_run_current(r);
+	for (k = 0; k < n; k++) {
+		struct msghdr *h = &b->rm[k].msg_hdr, *s;
+		const struct sockaddr *peer = (const void *)&b->peer[k];
+		const uint8_t *q = b->riov[k].iov_base;
+		uint8_t *out = b->tx + (size_t)m * b->txcap;
+		struct srv_answer_info info;
+		size_t rlen;
+		socklen_t cl;
+
+		if (h->msg_flags & MSG_TRUNC) {
+			memset(&info, 0, sizeof(info));
+			srv_run_query(r, &w->ctr, peer, q, 0, &info, 0,
+			    SRV_UDP);
+			continue;
+		}
+		rlen = srv_answer(zs, &r->aopts, SRV_UDP, q, b->rm[k].msg_len,
+		    out, b->txcap, &info);
+		srv_run_query(r, &w->ctr, peer, q, b->rm[k].msg_len, &info,
+		    rlen, SRV_UDP);
+		if (rlen == 0)
+			continue;
+		b->siov[m].iov_base = out;
+		b->siov[m].iov_len = rlen;
+		s = &b->sm[m].msg_hdr;
+		s->msg_name = &b->peer[k];
+		s->msg_namelen = h->msg_namelen;
+		s->msg_iov = &b->siov[m];
+		s->msg_iovlen = 1;
+		cl = any ? reply_ctl(h, &b->sctl[m]) : 0;
+		s->msg_control = cl != 0 ? b->sctl[m].buf : NULL;
+		s->msg_controllen = cl;
+		s->msg_flags = 0;
+		m++;
+	}
+	worker_offline(w);
+
+	for (sent = 0; sent < m; ) {
+		int c = sendmmsg(fd, b->sm + sent, (unsigned)(m - sent), 0);
+
+		if (c > 0) {
+			sent += c;
+			continue;
+		}
+		if (c < 0 && errno == EINTR)
+			continue;
+		/* The send buffer is full: the rest of the batch is lost,
+		 * as it would be in the network. */
+		if (c < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		/* This reply cannot go (no route back, a filter): skip it. */
+		sent++;
+	}
+	return n;
+}
+
+void *
+srv_udp_main(void *arg)
+{
+	struct srv_worker *w = arg;
+	struct udp_bufs *b = w->udp;
+	struct epoll_event ev[8];
+	size_t i;
+	int busy;
+
+	while (!atomic_load_explicit(&w->run->stopping,
+	    memory_order_relaxed)) {
+		/* One batch from each socket in turn, while any has more. */
+		busy = 0;
+		for (i = 0; i < w->nfds; i++)
+			if (udp_batch(w, b, i) > 0)
+				busy = 1;
+		if (busy)
+			continue;
+		/* Every socket is empty: sleep until one is not, or until
+		 * the stop eventfd turns readable. */
+		if (epoll_wait(b->epfd, ev, 8, -1) < 0 && errno != EINTR)
+			break;
+	}
+	return NULL;
+}
