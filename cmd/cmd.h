@@ -13,6 +13,7 @@
 #define EXIT_USAGE	2
 
 int cmd_zone(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 struct zone_parse_opts;
 /* Parser options for file with the given origin, sink and ZONE_* flags;

@@ -15,6 +15,7 @@ usage(FILE *fp)
 	    "  zone print FILE   print every record on one line, fully qualified\n"
 	    "  zone check FILE   lint a zone file, with the mail rules\n"
 	    "  zone init DOMAIN  write the forward and reverse zones of a mail domain\n"
+	    "  serve             answer for your zones as an authoritative server\n"
 	    "\n"
 	    "Run 'mxkit COMMAND --help' for the options of a command.\n", fp);
 }
@@ -37,6 +38,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "zone") == 0)
 		return cmd_zone(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
