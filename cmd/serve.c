@@ -1,6 +1,8 @@
 /* serve.c -- mxkit serve: the authoritative server for the zones given */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -826,6 +828,7 @@ cmd_serve(int argc, char **argv)
 	struct srv_zoneset *set;
 	const char *conf = NULL, *why;
 	unsigned failed;
+	sigset_t hold;
 	int c, li, check = 0, status = EXIT_USAGE, r;
 
 	while ((c = getopt_long(argc, argv, "c:h", lo, &li)) != -1) {
@@ -872,6 +875,13 @@ cmd_serve(int argc, char **argv)
 	    sv.st.tcp_client > sv.st.tcp_max)
 		sv.st.tcp_client = sv.st.tcp_max;
 
+	/* A reload or counters asked for while the zones load (seconds for
+	 * a big zone) wait for the server, instead of killing it: both
+	 * signals terminate by default. srv_run_new blocks the rest. */
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &hold, NULL);
 	status = EXIT_FINDINGS;
 	set = load_all(&sv.st, &failed);
 	if (set == NULL) {

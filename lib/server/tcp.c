@@ -466,14 +466,19 @@ conn_new(struct srv_tcp *t, int fd, const struct sockaddr_storage *peer,
 
 static void on_accept(struct ev_loop *l, int fd, unsigned ev, void *ud);
 
-static void
+/* Starts or stops accepting on every listener. Returns 0 or the first
+ * failure (only a first registration can fail: it may allocate). */
+static int
 listeners_set(struct srv_tcp *t, unsigned events)
 {
 	size_t i;
+	int r, rc = 0;
 
 	for (i = 0; i < t->r->ntcp_fds; i++)
-		(void)ev_io_set(t->loop, t->r->tcp_fds[i], events, on_accept,
-		    t);
+		if ((r = ev_io_set(t->loop, t->r->tcp_fds[i], events,
+		    on_accept, t)) != 0 && rc == 0)
+			rc = r;
+	return rc;
 }
 
 static void
@@ -481,7 +486,7 @@ on_pause_end(struct ev_loop *l, struct ev_timer *tm, void *ud)
 {
 	(void)l;
 	(void)tm;
-	listeners_set(ud, EV_READ);
+	(void)listeners_set(ud, EV_READ);
 }
 
 static void
@@ -508,7 +513,7 @@ on_accept(struct ev_loop *l, int lfd, unsigned ev, void *ud)
 				srv_run_log(r, MX_DIAG_WARN, "cannot accept "
 				    "TCP connections: %s; pausing %d ms",
 				    strerror(errno), ACCEPT_PAUSE_MS);
-				listeners_set(t, 0);
+				(void)listeners_set(t, 0);
 				(void)ev_timer_at(l, &t->pause, ev_now(l) +
 				    ACCEPT_PAUSE_MS);
 			}
@@ -579,8 +584,8 @@ srv_tcp_new(struct srv_run *r, struct srv_tcp **out)
 	}
 	ev_timer_init(&t->pause, on_pause_end, t);
 	ev_set_hooks(t->loop, before_sleep, after_wake, t->w);
-	listeners_set(t, EV_READ);
-	if (ev_io_set(t->loop, r->stop_fd, EV_READ, on_stop, t) != 0) {
+	if (listeners_set(t, EV_READ) != 0 ||
+	    ev_io_set(t->loop, r->stop_fd, EV_READ, on_stop, t) != 0) {
 		srv_tcp_free(t);
 		return MX_ENOMEM;
 	}
