@@ -68,6 +68,21 @@ struct srv_answer_info {
  * and 0 returned, for the transport to run the transfer; over UDP it is
  * REFUSED. Returns the response length, or 0 for no response.
  */
+/*
+ * Answering a batch of queries (a recvmmsg's worth) is faster when the
+ * memory each will touch is asked for first: call srv_answer_prefetch for
+ * every query of the batch (it fills hint[i]), then srv_answer_prefetch2
+ * for every hint, then srv_answer for each query. Hints only: any query,
+ * even garbage, is fine, and srv_answer does not need them.
+ */
+struct srv_hint {
+	const struct zone_store *z;	/* NULL: nothing to fetch */
+	uint32_t hash;
+};
+void srv_answer_prefetch(const struct srv_zoneset *zs, const uint8_t *q,
+    size_t qlen, struct srv_hint *hint);
+void srv_answer_prefetch2(const struct srv_hint *hint);
+
 size_t srv_answer(const struct srv_zoneset *zs,
     const struct srv_answer_opts *o, enum srv_transport t,
     const uint8_t *q, size_t qlen, uint8_t *out, size_t cap,

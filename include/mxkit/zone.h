@@ -171,6 +171,9 @@ int zone_store_add(struct zone_store *z, const struct zone_rr *rr,
 int zone_store_add_hashed(struct zone_store *z, const struct zone_rr *rr,
     uint32_t hash, const struct mx_where *w, struct mx_diag *d);
 void zone_store_prefetch(const struct zone_store *z, uint32_t hash);
+/* The second step, once the slot is in the cache: fetches the node that
+ * the slot names, so that a batch of lookups overlaps both misses. */
+void zone_store_prefetch_node(const struct zone_store *z, uint32_t hash);
 
 /*
  * Prepares one more block of memory for a store that uses the default

@@ -305,6 +305,31 @@ error_response(struct ans *a, uint8_t *out, size_t cap, uint16_t id,
 	return finish(a, qe, udp, rcode, 0, 0, info);
 }
 
+void
+srv_answer_prefetch(const struct srv_zoneset *zs, const uint8_t *q,
+    size_t qlen, struct srv_hint *hint)
+{
+	uint8_t name[DNS_NAME_MAX];
+	struct cur c;
+	size_t len;
+
+	hint->z = NULL;
+	cur_init(&c, q, qlen);
+	cur_skip(&c, DNS_HDR_LEN);
+	if (dns_name_from_wire(&c, name, &len) != 0 ||
+	    (hint->z = srv_zoneset_find(zs, name, len)) == NULL)
+		return;
+	hint->hash = dns_name_hash(name, len);
+	zone_store_prefetch(hint->z, hint->hash);
+}
+
+void
+srv_answer_prefetch2(const struct srv_hint *hint)
+{
+	if (hint->z != NULL)
+		zone_store_prefetch_node(hint->z, hint->hash);
+}
+
 size_t
 srv_answer(const struct srv_zoneset *zs, const struct srv_answer_opts *o,
     enum srv_transport t, const uint8_t *q, size_t qlen, uint8_t *out,

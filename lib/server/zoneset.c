@@ -14,6 +14,14 @@
 struct srv_zoneset {
 	struct zone_store **z;
 	size_t n, cap;
+	/* Origins by hash (open addressing, at most half full), for the
+	 * lookup on every query: one hash and a probe per suffix instead of
+	 * a binary search of name comparisons. */
+	struct zslot {
+		uint32_t hash;
+		const struct zone_store *z;
+	} *slot;
+	size_t nslots;
 };
 
 struct srv_zoneset *
@@ -32,6 +40,7 @@ srv_zoneset_free(struct srv_zoneset *zs)
 	for (i = 0; i < zs->n; i++)
 		zone_store_free(zs->z[i]);
 	free(zs->z);
+	free(zs->slot);
 	free(zs);
 }
 
@@ -93,6 +102,36 @@ srv_zoneset_add(struct srv_zoneset *zs, struct zone_store *z)
 		zs->z = v;
 		zs->cap = cap;
 	}
+	if (2 * (zs->n + 1) > zs->nslots) {
+		size_t ns = zs->nslots ? zs->nslots * 2 : 16, i, j;
+		struct zslot *v = calloc(ns, sizeof(*v));
+
+		if (v == NULL) {
+			zone_store_free(z);
+			return MX_ENOMEM;
+		}
+		for (i = 0; i < zs->nslots; i++) {
+			if (zs->slot[i].z == NULL)
+				continue;
+			for (j = zs->slot[i].hash & (ns - 1); v[j].z != NULL;
+			    j = (j + 1) & (ns - 1))
+				;
+			v[j] = zs->slot[i];
+		}
+		free(zs->slot);
+		zs->slot = v;
+		zs->nslots = ns;
+	}
+	{
+		uint32_t h = dns_name_hash(o, olen);
+		size_t j;
+
+		for (j = h & (zs->nslots - 1); zs->slot[j].z != NULL;
+		    j = (j + 1) & (zs->nslots - 1))
+			;
+		zs->slot[j].hash = h;
+		zs->slot[j].z = z;
+	}
 	memmove(zs->z + at + 1, zs->z + at, (zs->n - at) * sizeof(*zs->z));
 	zs->z[at] = z;
 	zs->n++;
@@ -103,20 +142,29 @@ const struct zone_store *
 srv_zoneset_find(const struct srv_zoneset *zs, const uint8_t *name,
     size_t len)
 {
-	size_t at;
-	int found;
+	size_t mask, j, off;
 
 	if (zs == NULL || zs->n == 0)
 		return NULL;
+	mask = zs->nslots - 1;
 	for (;;) {
-		at = search(zs, name, len, &found);
-		if (found)
-			return zs->z[at];
+		uint32_t h = dns_name_hash(name, len);
+
+		for (j = h & mask; zs->slot[j].z != NULL; j = (j + 1) & mask) {
+			const uint8_t *o;
+			size_t olen;
+
+			if (zs->slot[j].hash != h)
+				continue;
+			o = zone_store_origin(zs->slot[j].z, &olen);
+			if (dns_name_equal(o, olen, name, len))
+				return zs->slot[j].z;
+		}
 		if (len <= 1 || name[0] == 0)
 			return NULL;
-		at = dns_name_parent(name, len);
-		name += at;
-		len -= at;
+		off = dns_name_parent(name, len);
+		name += off;
+		len -= off;
 	}
 }
 

@@ -459,6 +459,21 @@ zone_store_prefetch(const struct zone_store *z, uint32_t hash)
 	__builtin_prefetch(&z->slot[hash & (z->nslots - 1)]);
 }
 
+void
+zone_store_prefetch_node(const struct zone_store *z, uint32_t hash)
+{
+	size_t mask = z->nslots - 1, i, k;
+
+	/* A few probes at most: this is a hint, not a lookup. */
+	for (i = hash & mask, k = 0; k < 4 && z->slot[i].n != NULL;
+	    i = (i + 1) & mask, k++) {
+		if (z->slot[i].hash == hash) {
+			__builtin_prefetch(z->slot[i].n);
+			return;
+		}
+	}
+}
+
 int
 zone_store_add(struct zone_store *z, const struct zone_rr *rr,
     const struct mx_where *w, struct mx_diag *d)
