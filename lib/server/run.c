@@ -224,6 +224,8 @@ srv_run_ctr_sum(const struct srv_ctr *c, struct srv_counters *s)
 	s->responses += ctr_get(&c->responses);
 	s->dropped += ctr_get(&c->dropped);
 	s->tc += ctr_get(&c->tc);
+	s->rrl_dropped += ctr_get(&c->rrl_dropped);
+	s->rrl_slipped += ctr_get(&c->rrl_slipped);
 	for (i = 0; i <= SRV_QTYPE_SLOTS; i++)
 		s->qtype[i] += ctr_get(&c->qtype[i]);
 	for (i = 0; i <= SRV_RCODE_SLOTS; i++)
@@ -241,6 +243,7 @@ srv_run_stats(const struct srv_run *r, struct srv_stats *s)
 	srv_run_ctr_sum(&r->tcpw.ctr, &s->tcp);
 	if (r->tcp != NULL)
 		srv_tcp_stats(r->tcp, s);
+	s->rrl = r->rrl != NULL;
 }
 
 /*
@@ -510,6 +513,20 @@ srv_run_new(struct srv_run **out, const struct srv_config *cfg,
 	if (r->cfg.max_udp < 512)
 		r->cfg.max_udp = 512;
 	r->aopts.max_udp = r->cfg.max_udp;
+	if (r->cfg.rrl_rate > 0) {
+		if (r->cfg.rrl_table == 0)
+			r->cfg.rrl_table = SRV_RRL_TABLE;
+		r->rrl = srv_rrl_new(r->cfg.rrl_rate, r->cfg.rrl_slip,
+		    r->cfg.rrl_table);
+		if (r->rrl == NULL) {
+			rc = MX_ENOMEM;
+			goto fail;
+		}
+		srv_run_log(r, MX_DIAG_INFO, "rate limiting UDP responses: %u "
+		    "a second per client network and answer, slip %u, "
+		    "%zu buckets", r->cfg.rrl_rate, r->cfg.rrl_slip,
+		    r->cfg.rrl_table);
+	}
 	r->addrs = calloc(cfg->nlisten, sizeof(*r->addrs));
 	r->udp = calloc(r->cfg.threads, sizeof(*r->udp));
 	if (r->addrs == NULL || r->udp == NULL) {
@@ -699,6 +716,7 @@ srv_run_free(struct srv_run *r)
 	if (r->sig_fd >= 0)
 		close(r->sig_fd);
 	srv_zoneset_free(atomic_load(&r->zones));
+	srv_rrl_free(r->rrl);
 	pthread_mutex_destroy(&r->swap_mu);
 	free(r->udp);
 	free(r->addrs);

@@ -50,6 +50,14 @@ int srv_addr_is_any(const struct sockaddr *sa);
 #define SRV_TCP_IDLE_MS		10000
 #define SRV_TCP_MAX		1024
 #define SRV_TCP_MAX_PER_CLIENT	64
+/*
+ * Response rate limiting defaults: every 2nd limited response slips out
+ * truncated (BIND's and Knot's default: a real client behind a limited
+ * network still gets through, over TCP, in one retry or two); 65536 buckets
+ * hold that many client networks and answers at once (1.5 MiB).
+ */
+#define SRV_RRL_SLIP		2
+#define SRV_RRL_TABLE		65536
 
 /* Flags of struct srv_config. */
 #define SRV_NO_TCP		0x1u	/* UDP only */
@@ -69,6 +77,9 @@ struct srv_counters {
 	uint64_t responses;	/* responses sent or queued */
 	uint64_t dropped;	/* no response: garbage, QR set, cut */
 	uint64_t tc;		/* responses with TC set */
+	uint64_t rrl_dropped;	/* rate limited: not sent (also in dropped) */
+	uint64_t rrl_slipped;	/* rate limited: sent truncated (also in
+				 * responses and tc) */
 	uint64_t qtype[SRV_QTYPE_SLOTS + 1];
 	uint64_t rcode[SRV_RCODE_SLOTS + 1];
 };
@@ -81,6 +92,7 @@ struct srv_stats {
 	uint64_t tcp_idle;		/* closed after the idle timeout */
 	uint64_t tcp_bad_frame;		/* closed: malformed framing */
 	uint64_t xfr_refused;		/* AXFR/IXFR over TCP, refused */
+	int rrl;			/* rate limiting is on */
 };
 
 /* One query as --log-queries shows it; pointers valid during the call. */
@@ -114,6 +126,12 @@ struct srv_config {
 	unsigned tcp_idle_ms;		/* 0: default */
 	uint16_t max_udp;		/* EDNS payload size; 0: default */
 	unsigned flags;			/* SRV_NO_TCP, SRV_LOG_QUERIES */
+	/* Response rate limiting over UDP (srv_rrl_new): responses a second
+	 * per client network and answer, 0: off. The slip is taken as given
+	 * (0: every limited response is dropped; SRV_RRL_SLIP is the usual
+	 * value); the table has rrl_table buckets, 0: SRV_RRL_TABLE. */
+	unsigned rrl_rate, rrl_slip;
+	size_t rrl_table;
 	const char *user;		/* to run as when root; NULL: nobody */
 	srv_log_fn *log;		/* NULL: events are not reported */
 	srv_query_fn *query;		/* with SRV_LOG_QUERIES */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mxkit/dns.h"
@@ -143,6 +144,60 @@ reply_ctl(struct msghdr *in, union udp_ctl *out)
 }
 
 /*
+ * Response rate limiting, for one response of rlen octets in out about to
+ * go to peer: asks srv_rrl_check with the client's address (an IPv4-mapped
+ * IPv6 address as the IPv4 address it is, so that it falls in its /24)
+ * and the current second. Returns rlen to send the response as it is, 0
+ * to send nothing, or the length of the slip (header and question, TC
+ * set: info->tc then says so); counts the last two. Only UDP is limited:
+ * TCP's handshake proves the address, so no one can be flooded through
+ * it. Kept out of line: with RRL off the loop pays one test, not a call.
+ */
+static size_t __attribute__((noinline))
+udp_rrl(struct srv_worker *w, const struct sockaddr *peer, uint8_t *out,
+    size_t rlen, struct srv_answer_info *info)
+{
+	static const uint8_t v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint8_t a[16];
+	size_t alen;
+	struct timespec now;
+
+	if (peer->sa_family == AF_INET) {
+		memcpy(a, &((const struct sockaddr_in *)(const void *)peer)->
+		    sin_addr, 4);
+		alen = 4;
+	} else if (peer->sa_family == AF_INET6) {
+		memcpy(a, &((const struct sockaddr_in6 *)(const void *)peer)->
+		    sin6_addr, 16);
+		alen = 16;
+		if (memcmp(a, v4mapped, sizeof(v4mapped)) == 0) {
+			memmove(a, a + 12, 4);
+			alen = 4;
+		}
+	} else {
+		return rlen;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	switch (srv_rrl_check(w->run->rrl, a, alen, out, rlen,
+	    (uint32_t)now.tv_sec)) {
+	case SRV_RRL_SEND:
+		return rlen;
+	case SRV_RRL_SLIP:
+		rlen = srv_rrl_slip(out, rlen);
+		if (rlen == 0)
+			break;
+		info->tc = 1;
+		ctr_add(&w->ctr.rrl_slipped, 1);
+		return rlen;
+	case SRV_RRL_DROP:
+		break;
+	}
+	ctr_add(&w->ctr.rrl_dropped, 1);
+	return 0;
+}
+
+/*
  * Takes up to UDP_BATCH datagrams from socket i without waiting, answers
  * them and sends the replies. The worker is online (may read the zone
  * set) only while answering, not in either system call. Returns how many
@@ -191,6 +246,8 @@ udp_batch(struct srv_worker *w, struct udp_bufs *b, size_t i)
 		}
 		rlen = srv_answer(zs, &r->aopts, SRV_UDP, q, b->rm[k].msg_len,
 		    out, b->txcap, &info);
+		if (r->rrl != NULL && rlen != 0)
+			rlen = udp_rrl(w, peer, out, rlen, &info);
 		srv_run_query(r, &w->ctr, peer, q, b->rm[k].msg_len, &info,
 		    rlen, SRV_UDP);
 		if (rlen == 0)

@@ -16,6 +16,7 @@
  */
 struct srv_ctr {
 	_Atomic uint64_t queries, responses, dropped, tc;
+	_Atomic uint64_t rrl_dropped, rrl_slipped;
 	_Atomic uint64_t qtype[SRV_QTYPE_SLOTS + 1];
 	_Atomic uint64_t rcode[SRV_RCODE_SLOTS + 1];
 };
@@ -79,6 +80,7 @@ struct srv_run {
 	unsigned nudp;
 	struct srv_worker tcpw;		/* the TCP thread */
 	struct srv_tcp *tcp;		/* NULL with SRV_NO_TCP */
+	struct srv_rrl *rrl;		/* NULL: rate limiting off */
 	int *tcp_fds;			/* listeners, one per address */
 	size_t ntcp_fds;
 	int stop_fd;			/* eventfd, readable to stop */
