@@ -22,6 +22,7 @@ static const char serve_usage[] =
     "                   [--listen ADDR[:PORT]]... [--threads N]\n"
     "                   [--user USER] [--max-udp-size N] [--tcp-idle SECS]\n"
     "                   [--tcp-max N] [--tcp-max-per-client N] [--no-tcp]\n"
+    "                   [--rrl RATE] [--rrl-slip N] [--rrl-table N]\n"
     "                   [--log-queries] [--check]\n"
     "\n"
     "Serves the zones given over UDP and TCP, IPv4 and IPv6, as an\n"
@@ -43,6 +44,13 @@ static const char serve_usage[] =
     "--tcp-max N             TCP connections at once (default 1024)\n"
     "--tcp-max-per-client N  TCP connections from one address (default 64)\n"
     "--no-tcp                UDP only\n"
+    "--rrl RATE              response rate limiting over UDP: at most RATE\n"
+    "                        responses a second per client network (/24,\n"
+    "                        /56) and answer; 0: off (default)\n"
+    "--rrl-slip N            every Nth limited response goes out truncated\n"
+    "                        (TC), the others are dropped; 0: drop all\n"
+    "                        (default 2)\n"
+    "--rrl-table N           rate limiting buckets (default 65536)\n"
     "--log-queries           one line per query on stderr\n"
     "--check                 load and check the configuration and zones, exit\n"
     "                        0 when the server would start, 1 otherwise\n"
@@ -56,6 +64,10 @@ static const char serve_usage[] =
 #define THREADS_MAX	1024
 #define TCP_IDLE_MAX	86400
 #define TCP_CONN_MAX	1000000
+#define RRL_RATE_MAX	1000000
+#define RRL_SLIP_MAX	100
+/* 2^24 buckets of 24 octets: 384 MiB, far beyond any table in use. */
+#define RRL_TABLE_MAX	16777216
 /* A counter line names at most a few hundred types; longer is cut. */
 #define STATS_LINE_MAX	4096
 
@@ -76,10 +88,14 @@ struct zone_spec {
 #define SET_TCP_CLIENT	0x20u
 #define SET_NO_TCP	0x40u
 #define SET_LOG_QUERIES	0x80u
+#define SET_RRL		0x100u
+#define SET_RRL_SLIP	0x200u
+#define SET_RRL_TABLE	0x400u
 
 struct settings {
 	unsigned set;
 	unsigned threads, tcp_idle, tcp_max, tcp_client, max_udp;
+	unsigned rrl, rrl_slip, rrl_table;
 	int no_tcp, log_queries;
 	char *user;
 	struct zone_spec *zones;
@@ -256,6 +272,10 @@ print_stats(struct srv_run *run, int tcp)
 		return;
 	srv_run_stats(run, s);
 	print_counters("udp", &s->udp);
+	if (s->rrl)
+		say("udp rate limiting: %llu dropped, %llu slipped",
+		    (unsigned long long)s->udp.rrl_dropped,
+		    (unsigned long long)s->udp.rrl_slipped);
 	if (tcp) {
 		print_counters("tcp", &s->tcp);
 		say("tcp connections: %llu accepted, %llu refused at the "
@@ -629,6 +649,21 @@ apply(struct settings *st, const char *key, const char *arg,
 		st->set |= SET_TCP_CLIENT;
 		return parse_uint(arg, 1, TCP_CONN_MAX, &st->tcp_client);
 	}
+	if (strcmp(key, "rrl") == 0) {
+		*why = "expected responses a second, 0 (off) to 1000000";
+		st->set |= SET_RRL;
+		return parse_uint(arg, 0, RRL_RATE_MAX, &st->rrl);
+	}
+	if (strcmp(key, "rrl-slip") == 0) {
+		*why = "expected 0 (drop all) to 100";
+		st->set |= SET_RRL_SLIP;
+		return parse_uint(arg, 0, RRL_SLIP_MAX, &st->rrl_slip);
+	}
+	if (strcmp(key, "rrl-table") == 0) {
+		*why = "expected buckets, 1 to 16777216";
+		st->set |= SET_RRL_TABLE;
+		return parse_uint(arg, 1, RRL_TABLE_MAX, &st->rrl_table);
+	}
 	if (strcmp(key, "no-tcp") == 0) {
 		st->set |= SET_NO_TCP;
 		st->no_tcp = 1;
@@ -768,6 +803,12 @@ merge(struct settings *into, struct settings *cli)
 		into->tcp_client = cli->tcp_client;
 	if (cli->set & SET_NO_TCP)
 		into->no_tcp = 1;
+	if (cli->set & SET_RRL)
+		into->rrl = cli->rrl;
+	if (cli->set & SET_RRL_SLIP)
+		into->rrl_slip = cli->rrl_slip;
+	if (cli->set & SET_RRL_TABLE)
+		into->rrl_table = cli->rrl_table;
 	if (cli->set & SET_LOG_QUERIES)
 		into->log_queries = 1;
 	into->set |= cli->set;
@@ -797,6 +838,10 @@ defaults(struct settings *st)
 		st->threads = n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX :
 		    (unsigned)n;
 	}
+	if (!(st->set & SET_RRL_SLIP))
+		st->rrl_slip = SRV_RRL_SLIP;
+	if (!(st->set & SET_RRL_TABLE))
+		st->rrl_table = SRV_RRL_TABLE;
 	if (st->nlisten == 0 && (add_listen(st, "0.0.0.0") != 0 ||
 	    add_listen(st, "::") != 0))
 		return -1;
@@ -817,6 +862,9 @@ cmd_serve(int argc, char **argv)
 		{ "tcp-max", required_argument, NULL, 'm' },
 		{ "tcp-max-per-client", required_argument, NULL, 'p' },
 		{ "no-tcp", no_argument, NULL, 'T' },
+		{ "rrl", required_argument, NULL, 'R' },
+		{ "rrl-slip", required_argument, NULL, 'S' },
+		{ "rrl-table", required_argument, NULL, 'B' },
 		{ "log-queries", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -907,6 +955,9 @@ cmd_serve(int argc, char **argv)
 	cfg.max_udp = (uint16_t)sv.st.max_udp;
 	cfg.flags = (sv.st.no_tcp ? SRV_NO_TCP : 0) |
 	    (sv.st.log_queries ? SRV_LOG_QUERIES : 0);
+	cfg.rrl_rate = sv.st.rrl;
+	cfg.rrl_slip = sv.st.rrl_slip;
+	cfg.rrl_table = sv.st.rrl_table;
 	cfg.user = sv.st.user;
 	cfg.log = on_log;
 	cfg.query = on_query;
