@@ -21,8 +21,19 @@ struct srv_zoneset *srv_zoneset_new(void);
  * MX_ENOMEM.
  */
 int srv_zoneset_add(struct srv_zoneset *zs, struct zone_store *z);
-/* Frees the set and every store in it. NULL does nothing. */
+/* Drops the caller's reference; the last one frees the set and every
+ * store in it. NULL does nothing. */
 void srv_zoneset_free(struct srv_zoneset *zs);
+/*
+ * A set is reference-counted so that a reader can keep it past a swap: a
+ * zone transfer holds the set it started from until its last message,
+ * whatever reloads happen meanwhile. srv_zoneset_hold adds a reference (the
+ * caller must already be sure the set is alive, e.g. hold one or read it
+ * inside its quiescent-state window) and returns zs; srv_zoneset_drop gives
+ * it back, and frees the set if it was the last one. Thread-safe.
+ */
+const struct srv_zoneset *srv_zoneset_hold(const struct srv_zoneset *zs);
+void srv_zoneset_drop(const struct srv_zoneset *zs);
 /* The zone whose origin is the longest suffix of name, or NULL. */
 const struct zone_store *srv_zoneset_find(const struct srv_zoneset *zs,
     const uint8_t *name, size_t len);

@@ -1,4 +1,5 @@
 /* zoneset.c -- the zones a server answers for, found by longest suffix */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@
  * zones, and the set never changes once built.
  */
 struct srv_zoneset {
+	/* References: the creator's, and one per srv_zoneset_hold (a zone
+	 * transfer that must outlive a reload). The data never changes; only
+	 * this count does, which is why a const set can be held. */
+	_Atomic size_t refs;
 	struct zone_store **z;
 	size_t n, cap;
 	/* Origins by hash (open addressing, at most half full), for the
@@ -27,7 +32,26 @@ struct srv_zoneset {
 struct srv_zoneset *
 srv_zoneset_new(void)
 {
-	return calloc(1, sizeof(struct srv_zoneset));
+	struct srv_zoneset *zs = calloc(1, sizeof(*zs));
+
+	if (zs != NULL)
+		atomic_init(&zs->refs, 1);
+	return zs;
+}
+
+const struct srv_zoneset *
+srv_zoneset_hold(const struct srv_zoneset *zs)
+{
+	/* The set was allocated writable by srv_zoneset_new; const only
+	 * says that its zones are not changed, and they are not. */
+	atomic_fetch_add(&((struct srv_zoneset *)zs)->refs, 1);
+	return zs;
+}
+
+void
+srv_zoneset_drop(const struct srv_zoneset *zs)
+{
+	srv_zoneset_free((struct srv_zoneset *)zs);
 }
 
 void
@@ -36,6 +60,9 @@ srv_zoneset_free(struct srv_zoneset *zs)
 	size_t i;
 
 	if (zs == NULL)
+		return;
+	/* acq_rel: whoever frees sees every other holder's reads done. */
+	if (atomic_fetch_sub_explicit(&zs->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (i = 0; i < zs->n; i++)
 		zone_store_free(zs->z[i]);
