@@ -173,6 +173,108 @@ srv_addr_is_any(const struct sockaddr *sa)
 }
 
 /*
+ * Prefixes
+ */
+int
+srv_prefix_parse(const char *s, struct srv_prefix *p)
+{
+	char host[SRV_ADDR_TEXT];
+	const char *slash = strchr(s, '/');
+	size_t n = slash != NULL ? (size_t)(slash - s) : strlen(s), max, i;
+
+	memset(p, 0, sizeof(*p));
+	if (n == 0 || n >= sizeof(host))
+		return MX_ESYNTAX;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, p->addr) == 1) {
+		p->family = AF_INET6;
+		max = 128;
+	} else if (inet_pton(AF_INET, host, p->addr) == 1) {
+		p->family = AF_INET;
+		max = 32;
+	} else {
+		return MX_ESYNTAX;
+	}
+	p->bits = (unsigned)max;
+	if (slash != NULL) {
+		char *end;
+		unsigned long v;
+
+		if (slash[1] < '0' || slash[1] > '9')
+			return MX_ESYNTAX;
+		errno = 0;
+		v = strtoul(slash + 1, &end, 10);
+		if (*end != '\0' || errno != 0 || v > max)
+			return MX_ESYNTAX;
+		p->bits = (unsigned)v;
+	}
+	/* Clear what the prefix does not cover, so matching compares
+	 * whole octets and a last partial one. */
+	for (i = p->bits; i < max; i++)
+		p->addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+	return 0;
+}
+
+const char *
+srv_prefix_text(const struct srv_prefix *p, char buf[SRV_ADDR_TEXT])
+{
+	char h[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(p->family, p->addr, h, sizeof(h)) == NULL)
+		snprintf(h, sizeof(h), "?");
+	snprintf(buf, SRV_ADDR_TEXT, "%s/%u", h, p->bits);
+	return buf;
+}
+
+/* The first bits of a and b are the same. */
+static int
+bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	unsigned whole = bits / 8, rest = bits % 8;
+	uint8_t mask;
+
+	if (memcmp(a, b, whole) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (uint8_t)(0xffu << (8 - rest));
+	return (a[whole] & mask) == (b[whole] & mask);
+}
+
+int
+srv_prefix_match(const struct srv_prefix *p, size_t n,
+    const struct sockaddr *sa)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	const uint8_t *a;
+	int family;
+	size_t i;
+
+	if (sa->sa_family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr;
+		family = AF_INET6;
+		if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+			a += sizeof(mapped);
+			family = AF_INET;
+		}
+	} else if (sa->sa_family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr;
+		family = AF_INET;
+	} else {
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (p[i].family == family && bits_equal(p[i].addr, a,
+		    p[i].bits))
+			return 1;
+	return 0;
+}
+
+/*
  * Counting and logging each query
  */
 void

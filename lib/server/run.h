@@ -42,6 +42,32 @@ const char *srv_addr_host(const struct sockaddr *sa, char buf[SRV_ADDR_TEXT]);
 int srv_addr_is_any(const struct sockaddr *sa);
 
 /*
+ * An address prefix, for the list of clients allowed to transfer zones:
+ * an IPv4 or IPv6 address and how many of its leading bits count.
+ */
+struct srv_prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	unsigned bits;		/* 0-32 or 0-128 */
+	uint8_t addr[16];	/* bits beyond the prefix are zero */
+};
+
+/*
+ * Parses "192.0.2.0/24", "2001:db8::/32", or an address alone (every bit
+ * counts: one host). Bits of the address beyond the prefix are cleared
+ * ("192.0.2.1/24" is 192.0.2.0/24). Returns 0 or MX_ESYNTAX.
+ */
+int srv_prefix_parse(const char *s, struct srv_prefix *p);
+/* "192.0.2.0/24" or "2001:db8::/32" into buf; returns buf. */
+const char *srv_prefix_text(const struct srv_prefix *p,
+    char buf[SRV_ADDR_TEXT]);
+/*
+ * True when the address of sa (IPv4 or IPv6; an IPv4-mapped IPv6 address
+ * counts as the IPv4 address) lies in one of the n prefixes of p.
+ */
+int srv_prefix_match(const struct srv_prefix *p, size_t n,
+    const struct sockaddr *sa);
+
+/*
  * Defaults. 1232 octets: the DNS flag day 2020 size, no IP fragments on
  * any path. 10 s idle: RFC 7766 6.2.3 asks for "the order of seconds". The
  * TCP limits bound what one client, and all of them, can hold open.
