@@ -122,6 +122,12 @@ struct srv_xfr {
 	unsigned msgs;
 };
 
+/* The usual size of a transfer message: smaller than 65535 so that a slow
+ * reader is fed in steps, big enough that framing costs little (Knot and
+ * NSD use about 16 KiB too). A record too big for it goes alone in a
+ * message of up to 65535 octets. */
+#define SRV_XFR_MSG_SIZE	16384
+
 /* Prepares a transfer of zone z for the query q. Returns 0, or MX_EMALF
  * when q cannot be parsed (the caller answers FORMERR then). */
 int srv_xfr_begin(struct srv_xfr *x, const struct zone_store *z,

@@ -578,6 +578,31 @@ open_all(struct srv_run *r)
 	return 0;
 }
 
+/* The config's lists become the run's own copies. */
+static int
+copy_lists(struct srv_run *r)
+{
+	const struct srv_config *c = &r->cfg;
+
+	if (c->nallow_xfr > 0) {
+		r->allow_xfr = calloc(c->nallow_xfr, sizeof(*r->allow_xfr));
+		if (r->allow_xfr == NULL)
+			return MX_ENOMEM;
+		memcpy(r->allow_xfr, c->allow_xfr,
+		    c->nallow_xfr * sizeof(*r->allow_xfr));
+	}
+	r->cfg.allow_xfr = r->allow_xfr;
+	if (c->nnotify > 0) {
+		r->notify_to = calloc(c->nnotify, sizeof(*r->notify_to));
+		if (r->notify_to == NULL)
+			return MX_ENOMEM;
+		memcpy(r->notify_to, c->notify,
+		    c->nnotify * sizeof(*r->notify_to));
+	}
+	r->cfg.notify = r->notify_to;
+	return 0;
+}
+
 int
 srv_run_new(struct srv_run **out, const struct srv_config *cfg,
     struct srv_zoneset *zs)
@@ -638,6 +663,8 @@ srv_run_new(struct srv_run **out, const struct srv_config *cfg,
 	r->nudp = r->cfg.threads;
 	memcpy(r->addrs, cfg->listen, cfg->nlisten * sizeof(*r->addrs));
 	r->cfg.listen = r->addrs;
+	if ((rc = copy_lists(r)) != 0)
+		goto fail;
 	for (k = 0; k < r->nudp; k++) {
 		r->udp[k].run = r;
 		r->udp[k].idx = k;
@@ -654,7 +681,10 @@ srv_run_new(struct srv_run **out, const struct srv_config *cfg,
 	for (k = 0; k < r->nudp; k++)
 		if ((rc = srv_udp_init(&r->udp[k])) != 0)
 			goto fail;
-	if (!(r->cfg.flags & SRV_NO_TCP) && (rc = srv_tcp_new(r, &r->tcp)) != 0)
+	/* The event-loop thread also sends the NOTIFY messages, so it runs
+	 * without TCP when there are secondaries to tell. */
+	if ((!(r->cfg.flags & SRV_NO_TCP) || r->cfg.nnotify > 0) &&
+	    (rc = srv_tcp_new(r, &r->tcp)) != 0)
 		goto fail;
 	if ((rc = drop_privileges(r)) != 0)
 		goto fail;
@@ -724,7 +754,9 @@ srv_run_main(struct srv_run *r)
 		r->tcpw.started = 1;
 	}
 	srv_run_log(r, MX_DIAG_INFO, "started: %u UDP thread%s%s", r->nudp,
-	    r->nudp == 1 ? "" : "s", r->tcp != NULL ? ", 1 TCP thread" : "");
+	    r->nudp == 1 ? "" : "s", r->tcp == NULL ? "" :
+	    r->cfg.flags & SRV_NO_TCP ? ", 1 NOTIFY thread" :
+	    ", 1 TCP thread");
 	for (;;) {
 		ssize_t n = read(r->sig_fd, &si, sizeof(si));
 
@@ -782,7 +814,23 @@ srv_run_swap(struct srv_run *r, struct srv_zoneset *zs)
 		wait_quiescent(&r->udp[k]);
 	wait_quiescent(&r->tcpw);
 	pthread_mutex_unlock(&r->swap_mu);
+	/*
+	 * Two lifetimes meet here. A query is answered within one batch or
+	 * event, and the quiescent points above cover it. A zone transfer
+	 * lasts as long as its secondary takes to read (a slow one: minutes),
+	 * and waiting for it here would stall every later reload and the
+	 * shutdown. So a transfer takes a reference to the set it started
+	 * from (srv_zoneset_hold, inside its thread's quiescent-state window,
+	 * where the set cannot be freed yet), and this drops only the run's
+	 * own: the set goes now if nothing holds it, or with the last
+	 * message of the last transfer, in the TCP thread. The old set's
+	 * memory stays until then; a transfer's own memory is its
+	 * connection's buffers.
+	 */
 	srv_zoneset_free(old);
+	/* The serials may have changed: the NOTIFY side compares. */
+	if (r->tcp != NULL)
+		srv_tcp_zones_changed(r->tcp);
 }
 
 const struct srv_zoneset *
@@ -822,5 +870,7 @@ srv_run_free(struct srv_run *r)
 	pthread_mutex_destroy(&r->swap_mu);
 	free(r->udp);
 	free(r->addrs);
+	free(r->allow_xfr);
+	free(r->notify_to);
 	free(r);
 }

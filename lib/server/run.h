@@ -117,6 +117,7 @@ struct srv_stats {
 	uint64_t tcp_refused_client;	/* the same: per-client limit */
 	uint64_t tcp_idle;		/* closed after the idle timeout */
 	uint64_t tcp_bad_frame;		/* closed: malformed framing */
+	uint64_t xfr_out;		/* zone transfers sent whole */
 	uint64_t xfr_refused;		/* AXFR/IXFR over TCP, refused */
 	int rrl;			/* rate limiting is on */
 };
@@ -164,6 +165,15 @@ struct srv_config {
 	srv_signal_fn *reload;		/* SIGHUP; NULL: ignored */
 	srv_signal_fn *stats;		/* SIGUSR1; NULL: ignored */
 	void *ud;
+	/* Zone transfers (AXFR, and IXFR answered in full) over TCP to
+	 * clients in these prefixes only; none: every transfer is refused.
+	 * Copied by srv_run_new. */
+	const struct srv_prefix *allow_xfr;
+	size_t nallow_xfr;
+	/* Secondaries told by NOTIFY (RFC 1996) about every zone at start
+	 * and whenever a zone's serial changes. Copied by srv_run_new. */
+	const struct srv_addr *notify;
+	size_t nnotify;
 };
 
 /*

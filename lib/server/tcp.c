@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 
 #include "mxkit/dns.h"
 #include "mxkit/err.h"
+#include "server/notify.h"
 #include "server/worker.h"
 #include "util/ev.h"
 
@@ -28,6 +30,15 @@
  * the connection is not read, so TCP's own flow control holds the client.
  * A client that neither sends nor reads for the idle time is closed, so a
  * silent or slow client holds nothing but its own buffers.
+ *
+ * A zone transfer runs inside its connection: srv_xfr_next writes each
+ * message straight into the output once the room left there takes a
+ * message of the usual size, and stops when it does not, exactly like a
+ * response that waits for room; the connection is then woken by the
+ * socket turning writable. So a transfer costs its connection's buffers
+ * and a struct srv_xfr, however big the zone, and a slow secondary holds
+ * up nobody. Queries that arrive meanwhile wait in the input and are
+ * answered, in order, after the transfer's last message.
  */
 #define TCP_BUF		(2 + DNS_MSG_MAX)
 /* Connections accepted per wake-up: a flood of connects cannot starve the
@@ -40,6 +51,16 @@
 #define OPCODE_BITS	0x7800u
 /* Records parsed from an AXFR query to refuse it: question, OPT, TSIG. */
 #define XFR_QUERY_RR	8
+/* Room a transfer needs in the output before it writes a message: one of
+ * the usual size and its length. */
+#define XFR_ROOM	(2 + SRV_XFR_MSG_SIZE)
+/* How a transfer ends, for xfr_end. */
+#define XFR_DONE	0
+#define XFR_ABORTED	1
+#define XFR_TOO_BIG	2
+/* The response length srv_run_query gets for a transfer: any but 0,
+ * which means dropped. */
+#define XFR_LOGGED_LEN	1
 
 struct srv_tcp;
 
@@ -53,6 +74,10 @@ struct tcp_conn {
 	uint64_t last;			/* when it last made progress */
 	struct ev_timer idle;
 	struct sockaddr_storage peer;
+	/* A zone transfer in progress: the set it reads from, held (see
+	 * srv_run_swap) until the last message is queued; NULL: none. */
+	const struct srv_zoneset *xfr_zs;
+	struct srv_xfr xfr;
 	size_t in_off, in_len;		/* unread: in[in_off..in_len) */
 	size_t out_off, out_len;	/* unsent: out[out_off..out_len) */
 	uint8_t in[TCP_BUF];
@@ -78,7 +103,8 @@ struct srv_tcp {
 	size_t cmask;
 	struct ev_timer pause;
 	_Atomic uint64_t accepted, refused, refused_client, idle, bad_frame,
-	    xfr_refused;
+	    xfr_refused, xfr_out;
+	struct srv_notifier *notify;	/* NULL: no secondaries to tell */
 	uint8_t scratch[DNS_MSG_MAX];	/* one response, before queueing */
 };
 
@@ -152,12 +178,16 @@ client_put(struct srv_tcp *t, const uint8_t key[CLIENT_KEY])
 /*
  * Connections
  */
+static void xfr_end(struct tcp_conn *c, int how);
+
 static void
 conn_close(struct tcp_conn *c)
 {
 	struct srv_tcp *t = c->t;
 	uint8_t key[CLIENT_KEY];
 
+	if (c->xfr_zs != NULL)
+		xfr_end(c, XFR_ABORTED);
 	ev_io_del(t->loop, c->fd);
 	ev_timer_stop(t->loop, &c->idle);
 	close(c->fd);
@@ -175,41 +205,109 @@ conn_close(struct tcp_conn *c)
 
 /*
  * Zone transfers. srv_answer leaves AXFR and IXFR over TCP to the
- * transport (info->axfr). This is the one place a transfer starts: once
- * transfers are configured, an allowed client gets srv_xfr_begin here and
- * the connection then feeds srv_xfr_next's messages into its output as it
- * drains, before reading on. Until then every transfer is refused.
+ * transport (info->axfr), and this is the one place a transfer starts.
  */
-static size_t
-tcp_xfr(struct srv_tcp *t, struct tcp_conn *c, const uint8_t *q,
-    size_t qlen, struct srv_answer_info *info)
+/* Logs how the transfer ended and lets its zone set go (the last holder
+ * frees it, here in the TCP thread). */
+static void
+xfr_end(struct tcp_conn *c, int how)
 {
-	struct dns_msg_rr rrs[XFR_QUERY_RR];
-	struct dns_msg m;
+	struct srv_tcp *t = c->t;
+	char name[DNS_NAME_TEXT_MAX], at[SRV_ADDR_TEXT];
+	const char *kind = c->xfr.qtype == DNS_TYPE_IXFR ?
+	    "IXFR (as a full transfer)" : "AXFR";
+	const uint8_t *o;
+	size_t olen;
+
+	o = zone_store_origin(c->xfr.z, &olen);
+	if (dns_name_to_text(o, olen, name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "?");
+	srv_addr_text((const struct sockaddr *)&c->peer, at);
+	if (how == XFR_DONE) {
+		ctr_add(&t->xfr_out, 1);
+		srv_run_log(t->r, MX_DIAG_INFO, "%s of %s serial %u to %s: "
+		    "%u message%s", kind, name,
+		    (unsigned)srv_zone_serial(c->xfr.z), at, c->xfr.msgs,
+		    c->xfr.msgs == 1 ? "" : "s");
+	} else {
+		srv_run_log(t->r, MX_DIAG_WARN, "%s of %s serial %u to %s: "
+		    "%s after %u messages", kind, name,
+		    (unsigned)srv_zone_serial(c->xfr.z), at,
+		    how == XFR_TOO_BIG ? "stopped, a record fits in no "
+		    "message," : "connection closed", c->xfr.msgs);
+	}
+	srv_zoneset_drop(c->xfr_zs);
+	c->xfr_zs = NULL;
+}
+
+/* An error response to a transfer query: its question, the rcode, and an
+ * OPT if the query had one. */
+static size_t
+xfr_error(struct srv_tcp *t, const struct dns_msg *m, unsigned rcode,
+    struct srv_answer_info *info)
+{
 	struct dns_msgw mw;
 	struct dns_edns e;
 
-	(void)c;
-	ctr_add(&t->xfr_refused, 1);
-	if (dns_msg_parse(&m, q, qlen, rrs, XFR_QUERY_RR, 0) != 0 ||
-	    m.qname_len == 0)
-		return 0;
-	dns_msgw_init(&mw, t->scratch, sizeof(t->scratch), m.hdr.id,
-	    (uint16_t)(DNS_FLAG_QR | (m.hdr.flags & (OPCODE_BITS |
+	dns_msgw_init(&mw, t->scratch, sizeof(t->scratch), m->hdr.id,
+	    (uint16_t)(DNS_FLAG_QR | (m->hdr.flags & (OPCODE_BITS |
 	    DNS_FLAG_RD | DNS_FLAG_CD))));
-	dns_msgw_question(&mw, m.qname, m.qname_len, m.qtype, m.qclass);
-	dns_msgw_flags(&mw, DNS_RCODE_REFUSED);
-	if (m.edns.present) {
+	dns_msgw_question(&mw, m->qname, m->qname_len, m->qtype, m->qclass);
+	dns_msgw_flags(&mw, (uint16_t)rcode);
+	if (m->edns.present) {
 		memset(&e, 0, sizeof(e));
 		e.present = 1;
 		e.udp_size = t->r->cfg.max_udp;
-		e.flags = m.edns.flags & DNS_EDNS_DO;
+		e.flags = m->edns.flags & DNS_EDNS_DO;
 		dns_msgw_opt(&mw, &e);
 	}
-	info->rcode = DNS_RCODE_REFUSED;
+	info->rcode = rcode;
 	info->aa = 0;
 	info->tc = 0;
 	return dns_msgw_finish(&mw);
+}
+
+/*
+ * Decides about a transfer query from c. A client outside the allowed
+ * prefixes gets REFUSED (RFC 5936 2.2.1: policy); a name inside a zone but
+ * not its apex gets NOTAUTH (RFC 5936 2.2.1: not authoritative for that
+ * zone). Returns the length of that response in t->scratch. Otherwise the
+ * transfer starts: 0 is returned and c->xfr_zs holds the zone set zs,
+ * which the transfer reads until its end, whatever reloads come.
+ */
+static size_t
+tcp_xfr(struct srv_tcp *t, struct tcp_conn *c, const struct srv_zoneset *zs,
+    const uint8_t *q, size_t qlen, struct srv_answer_info *info)
+{
+	const struct srv_config *cfg = &t->r->cfg;
+	struct dns_msg_rr rrs[XFR_QUERY_RR];
+	struct dns_msg m;
+	const uint8_t *o;
+	size_t olen;
+
+	if (dns_msg_parse(&m, q, qlen, rrs, XFR_QUERY_RR, 0) != 0 ||
+	    m.qname_len == 0 || info->zone == NULL) {
+		ctr_add(&t->xfr_refused, 1);
+		return 0;
+	}
+	if (!srv_prefix_match(cfg->allow_xfr, cfg->nallow_xfr,
+	    (const struct sockaddr *)&c->peer)) {
+		ctr_add(&t->xfr_refused, 1);
+		return xfr_error(t, &m, DNS_RCODE_REFUSED, info);
+	}
+	o = zone_store_origin(info->zone, &olen);
+	if (!dns_name_equal(o, olen, m.qname, m.qname_len)) {
+		ctr_add(&t->xfr_refused, 1);
+		return xfr_error(t, &m, DNS_RCODE_NOTAUTH, info);
+	}
+	if (srv_xfr_begin(&c->xfr, info->zone, q, qlen) != 0)
+		return xfr_error(t, &m, DNS_RCODE_FORMERR, info);
+	/* This thread is online: zs cannot be freed before the hold. */
+	c->xfr_zs = srv_zoneset_hold(zs);
+	info->rcode = DNS_RCODE_NOERROR;
+	info->aa = 1;
+	info->tc = 0;
+	return 0;
 }
 
 /* Moves unread input to the front, to make room at the end. */
@@ -234,10 +332,56 @@ out_compact(struct tcp_conn *c)
 }
 
 /*
+ * Queues the running transfer's next messages, each written in place
+ * into the output, while the room left takes one of the usual size.
+ * Returns 0: the transfer has ended (c->xfr_zs is NULL) or waits for room.
+ * Returns MX_ESPACE when a record fits in no message even with the whole
+ * output free: the transfer cannot go on, and the caller closes the
+ * connection, so that the secondary sees it fail instead of taking a zone
+ * with records missing.
+ */
+static int
+xfr_feed(struct tcp_conn *c)
+{
+	struct srv_xfr saved;
+	size_t room, n;
+
+	for (;;) {
+		if (c->xfr.phase == 3) {
+			xfr_end(c, XFR_DONE);
+			return 0;
+		}
+		if (TCP_BUF - c->out_len < XFR_ROOM)
+			out_compact(c);
+		room = TCP_BUF - c->out_len;
+		if (room < XFR_ROOM)
+			return 0;
+		saved = c->xfr;
+		n = srv_xfr_next(&c->xfr, c->out + c->out_len + 2, room - 2);
+		if (n == 0) {
+			/* A record bigger than the usual message, and more
+			 * than the room left: wait for an empty output, which
+			 * takes any message. */
+			if (c->out_len > 0) {
+				c->xfr = saved;
+				return 0;
+			}
+			xfr_end(c, XFR_TOO_BIG);
+			return MX_ESPACE;
+		}
+		c->out[c->out_len] = (uint8_t)(n >> 8);
+		c->out[c->out_len + 1] = (uint8_t)n;
+		c->out_len += 2 + n;
+	}
+}
+
+/*
  * Answers the complete queries in the input while each response fits in
- * the output (c->blocked when one does not). Returns 0, or MX_EMALF for a
- * length below a DNS header: such framing cannot be resynchronised, so
- * the connection is closed.
+ * the output (c->blocked when one does not), and feeds a transfer when one
+ * runs (c->blocked until its last message is queued). Returns 0, or an
+ * error for which the connection is closed: MX_EMALF for a length below a
+ * DNS header (such framing cannot be resynchronised), MX_ESPACE from
+ * xfr_feed.
  */
 static int
 conn_answer(struct tcp_conn *c)
@@ -248,9 +392,21 @@ conn_answer(struct tcp_conn *c)
 	struct srv_answer_info info;
 
 	c->blocked = 0;
-	while (c->in_len - c->in_off >= 2) {
+	for (;;) {
 		const uint8_t *p = c->in + c->in_off;
-		size_t qlen = (size_t)p[0] << 8 | p[1], rlen;
+		size_t qlen, rlen;
+
+		if (c->xfr_zs != NULL) {
+			if (xfr_feed(c) != 0)
+				return MX_ESPACE;
+			if (c->xfr_zs != NULL) {
+				c->blocked = 1;
+				break;
+			}
+		}
+		if (c->in_len - c->in_off < 2)
+			break;
+		qlen = (size_t)p[0] << 8 | p[1];
 
 		if (qlen < DNS_HDR_LEN) {
 			ctr_add(&t->bad_frame, 1);
@@ -261,7 +417,14 @@ conn_answer(struct tcp_conn *c)
 		rlen = srv_answer(zs, &r->aopts, SRV_TCP, p + 2, qlen,
 		    t->scratch, sizeof(t->scratch), &info);
 		if (info.axfr)
-			rlen = tcp_xfr(t, c, p + 2, qlen, &info);
+			rlen = tcp_xfr(t, c, zs, p + 2, qlen, &info);
+		if (c->xfr_zs != NULL) {
+			/* Counted as one response, however many messages. */
+			srv_run_query(r, &t->w->ctr, (const void *)&c->peer,
+			    p + 2, qlen, &info, XFR_LOGGED_LEN, SRV_TCP);
+			c->in_off += 2 + qlen;
+			continue;
+		}
 		if (rlen > 0 && TCP_BUF - c->out_len < 2 + rlen) {
 			out_compact(c);
 			if (TCP_BUF - c->out_len < 2 + rlen) {
@@ -362,18 +525,24 @@ conn_step(struct tcp_conn *c)
 			conn_close(c);
 			return;
 		}
-		/* Fully drained while a response was waiting: it fits now. */
-		if (c->blocked && c->out_len == 0)
+		/* Fully drained while a response was waiting: it fits now.
+		 * Not for a transfer: its next messages wait for the next
+		 * round, so that one fast secondary cannot keep the loop
+		 * from every other connection for a whole zone. */
+		if (c->blocked && c->out_len == 0 && c->xfr_zs == NULL)
 			continue;
 		break;
 	}
-	if (c->eof && c->out_len == 0 && !complete_query(c)) {
+	if (c->eof && c->out_len == 0 && c->xfr_zs == NULL &&
+	    !complete_query(c)) {
 		conn_close(c);
 		return;
 	}
 	if (!c->eof && !c->blocked && c->in_len - c->in_off < TCP_BUF)
 		want |= EV_READ;
-	if (c->out_off < c->out_len)
+	/* A transfer asks to write even with the output empty: the socket
+	 * is writable at once, and the next round feeds it. */
+	if (c->out_off < c->out_len || c->xfr_zs != NULL)
 		want |= EV_WRITE;
 	if (want != c->events) {
 		if (ev_io_set(c->t->loop, c->fd, want, on_conn, c) != 0) {
@@ -546,6 +715,14 @@ on_stop(struct ev_loop *l, int fd, unsigned ev, void *ud)
 	ev_stop(l);
 }
 
+/* The zone set, for the NOTIFY sender: called in this thread while it is
+ * online. */
+static const struct srv_zoneset *
+current_zones(void *ud)
+{
+	return srv_run_current(ud);
+}
+
 /* The thread is quiescent while it sleeps in epoll_wait. */
 static void
 before_sleep(struct ev_loop *l, void *ud)
@@ -589,6 +766,24 @@ srv_tcp_new(struct srv_run *r, struct srv_tcp **out)
 		srv_tcp_free(t);
 		return MX_ENOMEM;
 	}
+	if (r->cfg.nnotify > 0) {
+		struct srv_notifier_cfg nc;
+		int rc;
+
+		memset(&nc, 0, sizeof(nc));
+		nc.to = r->cfg.notify;
+		nc.nto = r->cfg.nnotify;
+		nc.log = r->cfg.log;
+		nc.log_ud = r->cfg.ud;
+		nc.zones = current_zones;
+		nc.zones_ud = r;
+		if ((rc = srv_notifier_new(t->loop, &nc, &t->notify)) != 0) {
+			srv_run_log(r, MX_DIAG_ERROR, "cannot set up NOTIFY: "
+			    "%s", mx_strerror(rc));
+			srv_tcp_free(t);
+			return rc;
+		}
+	}
 	*out = t;
 	return 0;
 }
@@ -600,6 +795,9 @@ srv_tcp_main(void *arg)
 	int rc;
 
 	worker_online(t->w);
+	/* RFC 1996: the secondaries learn of every zone at start. */
+	if (t->notify != NULL)
+		srv_notifier_update(t->notify);
 	rc = ev_run(t->loop);
 	worker_offline(t->w);
 	if (rc != 0)
@@ -617,6 +815,14 @@ srv_tcp_stats(const struct srv_tcp *t, struct srv_stats *s)
 	s->tcp_idle = ctr_get(&t->idle);
 	s->tcp_bad_frame = ctr_get(&t->bad_frame);
 	s->xfr_refused = ctr_get(&t->xfr_refused);
+	s->xfr_out = ctr_get(&t->xfr_out);
+}
+
+void
+srv_tcp_zones_changed(struct srv_tcp *t)
+{
+	if (t->notify != NULL)
+		srv_notifier_kick(t->notify);
 }
 
 void
@@ -626,6 +832,7 @@ srv_tcp_free(struct srv_tcp *t)
 		return;
 	while (t->conns != NULL)
 		conn_close(t->conns);
+	srv_notifier_free(t->notify);
 	ev_free(t->loop);
 	free(t->clients);
 	free(t);

@@ -87,6 +87,8 @@ struct srv_run {
 	atomic_int stopping;
 	int sig_fd;
 	pthread_mutex_t swap_mu;
+	struct srv_prefix *allow_xfr;	/* cfg.allow_xfr points here */
+	struct srv_addr *notify_to;	/* cfg.notify points here */
 };
 
 /* The zone set to answer from; call between worker_online and _offline. */
@@ -113,8 +115,12 @@ void *srv_udp_main(void *arg);
 void srv_udp_fini(struct srv_worker *w);
 
 /* tcp.c: the TCP thread's state over the run's listeners, its thread, its
- * counters, and freeing (closes every connection). */
+ * counters, and freeing (closes every connection). The thread also runs
+ * zone transfers out and the NOTIFY sender. */
 int srv_tcp_new(struct srv_run *r, struct srv_tcp **out);
 void *srv_tcp_main(void *arg);
 void srv_tcp_stats(const struct srv_tcp *t, struct srv_stats *s);
 void srv_tcp_free(struct srv_tcp *t);
+/* Any thread, after a swap: the TCP thread compares the zones' serials
+ * with those it has told the secondaries about (NOTIFY). */
+void srv_tcp_zones_changed(struct srv_tcp *t);

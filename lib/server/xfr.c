@@ -7,10 +7,6 @@
 
 /* Records a query may carry: question, OPT, maybe a TSIG. */
 #define XFR_QUERY_RR_MAX 8
-/* Size of each transfer message: smaller than 65535 so that a slow reader
- * is fed in steps, big enough that framing costs little (Knot and NSD use
- * about 16 KiB too). */
-#define XFR_MSG_SIZE	16384
 
 static const struct zone_rrset *
 soa_of(const struct zone_store *z)
@@ -133,7 +129,7 @@ size_t
 srv_xfr_next(struct srv_xfr *x, uint8_t *out, size_t cap)
 {
 	struct srv_xfr saved;
-	size_t lim = cap < XFR_MSG_SIZE ? cap : XFR_MSG_SIZE, n;
+	size_t lim = cap < SRV_XFR_MSG_SIZE ? cap : SRV_XFR_MSG_SIZE, n;
 	unsigned added;
 
 	if (x->phase == 3)
