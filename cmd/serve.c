@@ -20,6 +20,7 @@
 static const char serve_usage[] =
     "usage: mxkit serve [--zone ORIGIN=FILE]... [-c CONFIG]\n"
     "                   [--listen ADDR[:PORT]]... [--threads N]\n"
+    "                   [--allow-transfer PREFIX]... [--notify ADDR[:PORT]]...\n"
     "                   [--user USER] [--max-udp-size N] [--tcp-idle SECS]\n"
     "                   [--tcp-max N] [--tcp-max-per-client N] [--no-tcp]\n"
     "                   [--rrl RATE] [--rrl-slip N] [--rrl-table N]\n"
@@ -35,6 +36,11 @@ static const char serve_usage[] =
     "--listen ADDR[:PORT]    UDP and TCP on ADDR; IPv6 as [ADDR]:PORT or a\n"
     "                        bare ADDR (port 53). Default: 0.0.0.0:53 and\n"
     "                        [::]:53\n"
+    "--allow-transfer PREFIX AXFR (and IXFR, answered in full) over TCP to\n"
+    "                        clients in PREFIX: ADDR or ADDR/BITS, IPv4 or\n"
+    "                        IPv6; others get REFUSED (default: nobody)\n"
+    "--notify ADDR[:PORT]    send NOTIFY to this secondary for every zone at\n"
+    "                        start and when a zone's serial changes (port 53)\n"
     "--threads N             UDP worker threads (default: one per CPU)\n"
     "--user USER             user to run as after binding, when started as\n"
     "                        root (default: nobody)\n"
@@ -102,6 +108,10 @@ struct settings {
 	size_t nzones;
 	struct srv_addr *listen;
 	size_t nlisten;
+	struct srv_prefix *allow_xfr;
+	size_t nallow_xfr;
+	struct srv_addr *notify;
+	size_t nnotify;
 };
 
 struct serve {
@@ -120,6 +130,8 @@ settings_free(struct settings *s)
 	}
 	free(s->zones);
 	free(s->listen);
+	free(s->allow_xfr);
+	free(s->notify);
 	free(s->user);
 	memset(s, 0, sizeof(*s));
 }
@@ -280,12 +292,14 @@ print_stats(struct srv_run *run, int tcp)
 		print_counters("tcp", &s->tcp);
 		say("tcp connections: %llu accepted, %llu refused at the "
 		    "limit, %llu refused per client, %llu closed idle, %llu "
-		    "closed for bad framing; %llu transfers refused",
+		    "closed for bad framing; %llu transfers sent, %llu "
+		    "refused",
 		    (unsigned long long)s->tcp_accepted,
 		    (unsigned long long)s->tcp_refused,
 		    (unsigned long long)s->tcp_refused_client,
 		    (unsigned long long)s->tcp_idle,
 		    (unsigned long long)s->tcp_bad_frame,
+		    (unsigned long long)s->xfr_out,
 		    (unsigned long long)s->xfr_refused);
 	}
 	free(s);
@@ -585,6 +599,36 @@ add_listen(struct settings *st, const char *s)
 }
 
 static int
+add_allow_xfr(struct settings *st, const char *s)
+{
+	struct srv_prefix p, *v;
+
+	if (srv_prefix_parse(s, &p) != 0)
+		return -1;
+	v = realloc(st->allow_xfr, (st->nallow_xfr + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	st->allow_xfr = v;
+	v[st->nallow_xfr++] = p;
+	return 0;
+}
+
+static int
+add_notify(struct settings *st, const char *s)
+{
+	struct srv_addr a, *v;
+
+	if (srv_addr_parse(s, 53, &a) != 0)
+		return -1;
+	v = realloc(st->notify, (st->nnotify + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	st->notify = v;
+	v[st->nnotify++] = a;
+	return 0;
+}
+
+static int
 set_user(struct settings *st, const char *u)
 {
 	char *d = strdup(u);
@@ -619,6 +663,14 @@ apply(struct settings *st, const char *key, const char *arg,
 	if (strcmp(key, "listen") == 0) {
 		*why = "expected ADDR, ADDR:PORT or [IPV6]:PORT";
 		return add_listen(st, arg);
+	}
+	if (strcmp(key, "allow-transfer") == 0) {
+		*why = "expected an address or ADDR/BITS";
+		return add_allow_xfr(st, arg);
+	}
+	if (strcmp(key, "notify") == 0) {
+		*why = "expected ADDR, ADDR:PORT or [IPV6]:PORT";
+		return add_notify(st, arg);
 	}
 	if (strcmp(key, "threads") == 0) {
 		*why = "expected 1 to 1024";
@@ -825,6 +877,24 @@ merge(struct settings *into, struct settings *cli)
 		into->listen = v;
 		v[into->nlisten++] = cli->listen[i];
 	}
+	for (i = 0; i < cli->nallow_xfr; i++) {
+		struct srv_prefix *v = realloc(into->allow_xfr,
+		    (into->nallow_xfr + 1) * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		into->allow_xfr = v;
+		v[into->nallow_xfr++] = cli->allow_xfr[i];
+	}
+	for (i = 0; i < cli->nnotify; i++) {
+		struct srv_addr *v = realloc(into->notify,
+		    (into->nnotify + 1) * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		into->notify = v;
+		v[into->nnotify++] = cli->notify[i];
+	}
 	return 0;
 }
 
@@ -855,6 +925,8 @@ cmd_serve(int argc, char **argv)
 		{ "zone", required_argument, NULL, 'z' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "allow-transfer", required_argument, NULL, 'a' },
+		{ "notify", required_argument, NULL, 'n' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "max-udp-size", required_argument, NULL, 'U' },
@@ -964,6 +1036,10 @@ cmd_serve(int argc, char **argv)
 	cfg.reload = on_reload;
 	cfg.stats = on_stats;
 	cfg.ud = &sv;
+	cfg.allow_xfr = sv.st.allow_xfr;
+	cfg.nallow_xfr = sv.st.nallow_xfr;
+	cfg.notify = sv.st.notify;
+	cfg.nnotify = sv.st.nnotify;
 	if (srv_run_new(&sv.run, &cfg, set) != 0) {
 		say("not starting");
 		goto out;
