@@ -22,7 +22,6 @@ struct ck {
 	size_t tld;			/* offset of the origin's last label */
 	const struct zone_node **glue;	/* NS targets below cuts, sorted */
 	size_t nglue, glue_cap;
-	int oom;
 };
 
 static void
@@ -210,10 +209,8 @@ collect_glue(void *ud, const struct zone_node *n)
 			const struct zone_node **g = realloc(c->glue,
 			    cap * sizeof(*g));
 
-			if (g == NULL) {
-				c->oom = 1;
+			if (g == NULL)
 				return MX_ENOMEM;
-			}
 			c->glue = g;
 			c->glue_cap = cap;
 		}

@@ -56,7 +56,6 @@ struct zone_store {
 	int pooled;
 	const char *last_wfile;		/* w->file of the last record added */
 	uint16_t last_widx;		/* and its index */
-	int finished;
 };
 
 static void *
@@ -712,7 +711,6 @@ zone_store_finish(struct zone_store *z, struct mx_diag *d)
 			}
 		}
 	}
-	z->finished = 1;
 	return 0;
 }
 
