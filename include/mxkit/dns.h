@@ -409,6 +409,14 @@ int dns_msgw_question(struct dns_msgw *mw, const uint8_t *name, size_t len,
 int dns_msgw_rr(struct dns_msgw *mw, enum dns_section sec,
     const uint8_t *owner, size_t ownerlen, uint16_t type, uint16_t rclass,
     uint32_t ttl, const uint8_t *rd, size_t rdlen);
+/*
+ * As dns_msgw_rr for an owner and rdata already known to be valid (a zone
+ * store checked them when it loaded them): skips validating them again,
+ * which the server would otherwise do for every record it sends.
+ */
+int dns_msgw_rr_trusted(struct dns_msgw *mw, enum dns_section sec,
+    const uint8_t *owner, size_t ownerlen, uint16_t type, uint16_t rclass,
+    uint32_t ttl, const uint8_t *rd, size_t rdlen);
 /* Adds the OPT RR (additional section, owner root). */
 int dns_msgw_opt(struct dns_msgw *mw, const struct dns_edns *e);
 /* Sets header bits; rcode may be 12 bits, the upper 8 go to OPT if present. */

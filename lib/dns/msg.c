@@ -368,10 +368,11 @@ dns_msgw_question(struct dns_msgw *mw, const uint8_t *name, size_t len,
  * MX_ESPACE leaves the message and the compression table exactly as they
  * were: the table only points into what has been kept.
  */
-int
-dns_msgw_rr(struct dns_msgw *mw, enum dns_section sec, const uint8_t *owner,
+/* Appends one RR; with check set, owner and rdata are validated first. */
+static int
+msgw_rr(struct dns_msgw *mw, enum dns_section sec, const uint8_t *owner,
     size_t ownerlen, uint16_t type, uint16_t rclass, uint32_t ttl,
-    const uint8_t *rd, size_t rdlen)
+    const uint8_t *rd, size_t rdlen, int check)
 {
 	struct wcur w;
 	size_t rdlen_at;
@@ -383,11 +384,11 @@ dns_msgw_rr(struct dns_msgw *mw, enum dns_section sec, const uint8_t *owner,
 	if (sec < DNS_SEC_ANSWER || sec > DNS_SEC_ADDITIONAL ||
 	    (int)sec < (mw->section & MSGW_SEC_MASK) || type == DNS_TYPE_OPT)
 		return MX_EINVAL;
-	if (!msgw_name_ok(owner, ownerlen))
-		return MX_EMALF;
 	if (rdlen > UINT16_MAX || (rdlen > 0 && rd == NULL))
 		return MX_EINVAL;
-	if ((err = dns_rdata_check(type, rd, rdlen)) != 0)
+	if (check && !msgw_name_ok(owner, ownerlen))
+		return MX_EMALF;
+	if (check && (err = dns_rdata_check(type, rd, rdlen)) != 0)
 		return err;
 
 	ctn = mw->ct.n;
@@ -409,6 +410,24 @@ dns_msgw_rr(struct dns_msgw *mw, enum dns_section sec, const uint8_t *owner,
 	mw->count[sec]++;
 	mw->section = (mw->section & ~MSGW_SEC_MASK) | (int)sec;
 	return 0;
+}
+
+int
+dns_msgw_rr(struct dns_msgw *mw, enum dns_section sec, const uint8_t *owner,
+    size_t ownerlen, uint16_t type, uint16_t rclass, uint32_t ttl,
+    const uint8_t *rd, size_t rdlen)
+{
+	return msgw_rr(mw, sec, owner, ownerlen, type, rclass, ttl, rd, rdlen,
+	    1);
+}
+
+int
+dns_msgw_rr_trusted(struct dns_msgw *mw, enum dns_section sec,
+    const uint8_t *owner, size_t ownerlen, uint16_t type, uint16_t rclass,
+    uint32_t ttl, const uint8_t *rd, size_t rdlen)
+{
+	return msgw_rr(mw, sec, owner, ownerlen, type, rclass, ttl, rd, rdlen,
+	    0);
 }
 
 /*

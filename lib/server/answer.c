@@ -49,8 +49,9 @@ add_soa(struct ans *a, const struct zone_store *z)
 	    (uint32_t)rd->data[rd->len - 3] << 16 |
 	    (uint32_t)rd->data[rd->len - 2] << 8 | rd->data[rd->len - 1];
 	ttl = s->ttl < min ? s->ttl : min;
-	return dns_msgw_rr(&a->mw, DNS_SEC_AUTHORITY, apex->name,
-	    apex->name_len, DNS_TYPE_SOA, s->rclass, ttl, rd->data, rd->len);
+	return dns_msgw_rr_trusted(&a->mw, DNS_SEC_AUTHORITY,
+	    apex->name, apex->name_len, DNS_TYPE_SOA, s->rclass, ttl,
+	    rd->data, rd->len);
 }
 
 /* Remembers the name in field idx of each rdata for additional section
@@ -95,8 +96,8 @@ add_rrset(struct ans *a, enum dns_section sec, const uint8_t *owner,
 	int r;
 
 	for (rd = s->rdata; rd != NULL; rd = rd->next) {
-		r = dns_msgw_rr(&a->mw, sec, owner, olen, s->type, s->rclass,
-		    s->ttl, rd->data, rd->len);
+		r = dns_msgw_rr_trusted(&a->mw, sec, owner, olen, s->type,
+		    s->rclass, s->ttl, rd->data, rd->len);
 		if (r != 0)
 			return r;
 	}

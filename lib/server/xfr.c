@@ -99,8 +99,9 @@ fill(struct srv_xfr *x, uint8_t *out, size_t lim, unsigned *added)
 		int r;
 
 		if (x->phase == 0 || x->phase == 2) {
-			r = dns_msgw_rr(&mw, DNS_SEC_ANSWER, apex->name,
-			    apex->name_len, DNS_TYPE_SOA, soa->rclass,
+			r = dns_msgw_rr_trusted(&mw, DNS_SEC_ANSWER,
+			    apex->name, apex->name_len, DNS_TYPE_SOA,
+			    soa->rclass,
 			    soa->ttl, soa->rdata->data, soa->rdata->len);
 			if (r != 0)
 				break;
@@ -113,9 +114,9 @@ fill(struct srv_xfr *x, uint8_t *out, size_t lim, unsigned *added)
 			continue;
 		}
 		n = x->nodes[x->node];
-		r = dns_msgw_rr(&mw, DNS_SEC_ANSWER, n->name, n->name_len,
-		    x->set->type, x->set->rclass, x->set->ttl, x->rd->data,
-		    x->rd->len);
+		r = dns_msgw_rr_trusted(&mw, DNS_SEC_ANSWER, n->name,
+		    n->name_len, x->set->type, x->set->rclass, x->set->ttl,
+		    x->rd->data, x->rd->len);
 		if (r != 0)
 			break;
 		(*added)++;
@@ -165,9 +166,9 @@ srv_notify_build(const struct zone_store *z, uint16_t id, uint8_t *out,
 		return 0;
 	/* RFC 1996 3.7: the SOA in the answer section is a hint. */
 	if (soa != NULL)
-		dns_msgw_rr(&mw, DNS_SEC_ANSWER, apex->name, apex->name_len,
-		    DNS_TYPE_SOA, soa->rclass, soa->ttl, soa->rdata->data,
-		    soa->rdata->len);
+		dns_msgw_rr_trusted(&mw, DNS_SEC_ANSWER, apex->name,
+		    apex->name_len, DNS_TYPE_SOA, soa->rclass, soa->ttl,
+		    soa->rdata->data, soa->rdata->len);
 	return dns_msgw_finish(&mw);
 }
 
