@@ -28,7 +28,7 @@ WARN      := -std=c11 -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Werror
 CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Ilib -DMXKIT_VERSION='"$(VERSION)"'
 CFLAGS    ?=
 ALL_CFLAGS = $(WARN) $(OPT) -fPIC $(CFLAGS)
-LDLIBS    += -lpthread
+LDLIBS    += -lidn2 -lpthread
 CMD_LIBS  := -ljansson
 FUZZ_TIME ?= 60
 # cmocka speaks TAP to prove.

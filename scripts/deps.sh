@@ -15,6 +15,7 @@ clang
 libclang-rt-14-dev
 libcmocka-dev
 libjansson-dev
+libidn2-dev
 pkg-config
 perl
 python3
