@@ -16,6 +16,8 @@ usage(FILE *fp)
 	    "  zone check FILE   lint a zone file, with the mail rules\n"
 	    "  zone init DOMAIN  write the forward and reverse zones of a mail domain\n"
 	    "  serve             answer for your zones as an authoritative server\n"
+	    "  lookup NAME       query DNS as host(1) does, with host's output\n"
+	    "  route RECIPIENT   the delivery plan a sending mail server follows\n"
 	    "\n"
 	    "Run 'mxkit COMMAND --help' for the options of a command.\n", fp);
 }
@@ -40,6 +42,10 @@ main(int argc, char **argv)
 		return cmd_zone(argc - 1, argv + 1);
 	if (strcmp(argv[1], "serve") == 0)
 		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lookup") == 0)
+		return cmd_lookup(argc - 1, argv + 1);
+	if (strcmp(argv[1], "route") == 0)
+		return cmd_route(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
