@@ -246,7 +246,8 @@ void resolv_engine_free(struct resolv_engine *e);
 /*
  * Starts a query for (qname, qtype) with RESOLV_Q_* flags. fn is called
  * exactly once, from the loop (never from inside this call), with a result
- * it owns and frees with resolv_result_free. Returns 0, MX_ENOMEM, MX_EINVAL
+ * it owns and frees with resolv_result_free. fn may start new queries; it
+ * must not free the engine (stop the loop and free it afterwards). Returns 0, MX_ENOMEM, MX_EINVAL
  * (bad name) or MX_ENOENT (no server usable with rc's flags).
  */
 int resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,

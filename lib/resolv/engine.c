@@ -597,6 +597,12 @@ rq_tcp_start(struct rq *q, int from_tc)
 		q->sock = NULL;
 	}
 	q->from_tc = from_tc;
+	/* A TC reply may come late in its try: TCP gets a whole timeout. */
+	if (from_tc && ev_timer_at(e->l, &q->timer, ev_now(e->l) +
+	    e->rc.timeout_ms) != 0) {
+		rq_finish(q, RESOLV_NETWORK, MX_ENOMEM);
+		return;
+	}
 	fd = socket(q->srv->sa.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
