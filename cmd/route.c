@@ -13,6 +13,7 @@
 #include "mxkit/err.h"
 #include "mxkit/mail.h"
 #include "mxkit/resolv.h"
+#include "route_connect.h"
 
 /* Exit status (issue 4): 0 deliverable, 1 defer, 2 bounce, 64 usage, 70
  * internal error (sysexits.h EX_USAGE, EX_SOFTWARE). */
@@ -45,13 +46,28 @@ static const char route_usage[] =
 "                         same or a worse preference (repeatable)\n"
 "  --self-addr ADDR       this host's address, same rule (repeatable);\n"
 "                         127.0.0.0/8, ::1, 0.0.0.0 and :: always count\n"
+"  --allow-loopback       127.0.0.0/8 and ::1 are not this host (a lab\n"
+"                         with MX hosts on loopback aliases)\n"
 "  --timeout SECS         wait per DNS try (default 5)\n"
 "  --attempts N           rounds over the DNS servers (default 2)\n"
 "  --json                 one JSON object instead of the text report\n"
 "  -h, --help             this help\n"
 "\n"
-"exit status: 0 deliverable, 1 deferred (temporary failure), 2 bounced\n"
-"(permanent failure), 64 usage error, 70 internal error.\n";
+"--connect: try the plan in order over SMTP (greeting, EHLO, QUIT; never\n"
+"MAIL, RCPT or DATA) and stop at the first server that greets with 2xx\n"
+"and accepts EHLO: it would take the mail. Refused or timed-out\n"
+"connections, 4xx and 5xx greetings and rejected EHLO move on.\n"
+"  --connect-timeout SECS TCP connect wait per address (default 30)\n"
+"  --reply-timeout SECS   wait per reply (default 300)\n"
+"  --max-sessions N       stop after N servers greeted and answered EHLO\n"
+"                         (default 2, as Postfix; 0 = no limit)\n"
+"  --smtp-port N          SMTP port (default 25)\n"
+"  --helo NAME            EHLO name (default: this host's name)\n"
+"\n"
+"exit status: 0 deliverable (with --connect: a server would take the\n"
+"mail), 1 deferred (temporary failure; with --connect also: no server\n"
+"would take the mail now), 2 bounced (permanent failure; nothing is\n"
+"tried), 64 usage error, 70 internal error.\n";
 
 struct route_ctx {
 	struct resolv_conf rc;
@@ -308,9 +324,12 @@ cmd_route(int argc, char **argv)
 		{ "attempts", required_argument, NULL, 'A' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "allow-loopback", no_argument, NULL, 'L' },
+		ROUTE_CONNECT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct route_ctx ctx;
+	struct route_connect rcon;
 	struct mail_route_opts o;
 	struct mail_route *rt;
 	struct resolv_server srv;
@@ -318,10 +337,11 @@ cmd_route(int argc, char **argv)
 	uint8_t dom[DNS_NAME_MAX];
 	size_t dlen = 0;
 	unsigned long v;
-	int c, li, json = 0, lit = 0, rv, nsrv = 0, status;
+	int c, li, json = 0, lit = 0, rv, nsrv = 0, status, took = 0;
 	long timeout = -1, attempts = -1;
 
 	mail_route_opts_init(&o);
+	route_connect_init(&rcon);
 	resolv_conf_init(&ctx.rc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, &li)) != -1) {
@@ -415,7 +435,14 @@ cmd_route(int argc, char **argv)
 		case 'h':
 			fputs(route_usage, stdout);
 			return EXIT_CLEAN;
+		case 'L':
+			o.flags |= MAIL_ROUTE_LOOPBACK_OK;
+			break;
 		default:
+			if ((rv = route_connect_opt(&rcon, c, optarg)) > 0)
+				break;
+			if (rv < 0)
+				return ROUTE_EXIT_USAGE;
 			fputs(route_usage, stderr);
 			return ROUTE_EXIT_USAGE;
 		}
@@ -464,13 +491,23 @@ cmd_route(int argc, char **argv)
 	if (json) {
 		json_t *j = to_json(rt, &o, argv[optind]);
 
+		if (rcon.on)
+			took = route_connect_run(&rcon, rt, NULL, j);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(j);
-	} else
+	} else {
 		print_text(rt, &o, argv[optind], stdout);
+		if (rcon.on) {
+			fflush(stdout);
+			took = route_connect_run(&rcon, rt, stdout, NULL);
+		}
+	}
 	status = rt->verdict == MAIL_DELIVER ? EXIT_CLEAN :
 	    rt->verdict == MAIL_DEFER ? ROUTE_EXIT_DEFER : ROUTE_EXIT_BOUNCE;
+	/* --connect: a deliverable plan that no server takes now defers. */
+	if (rcon.on && status == EXIT_CLEAN && !took)
+		status = ROUTE_EXIT_DEFER;
 	free(rt);
 	return status;
 }

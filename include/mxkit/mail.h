@@ -136,7 +136,15 @@ struct mail_route_opts {
 	uint8_t self_name[MAIL_SELF_MAX][DNS_NAME_MAX];
 	size_t self_name_len[MAIL_SELF_MAX];
 	unsigned nself_name;
+	unsigned flags;		/* MAIL_ROUTE_* */
 };
+
+/*
+ * Loopback addresses (127.0.0.0/8, ::1) are not this host: for labs whose
+ * MX hosts live on loopback aliases (route --allow-loopback). 0.0.0.0 and
+ * :: stay self.
+ */
+#define MAIL_ROUTE_LOOPBACK_OK	0x01
 
 /* Defaults: profile rfc, both families, 5 addresses, a random seed. */
 void mail_route_opts_init(struct mail_route_opts *o);
@@ -169,3 +177,202 @@ const char *mail_mta_name(enum mail_mta m);
 int mail_mta_from_text(const char *s, enum mail_mta *m);
 /* Writes an address as text ("192.0.2.1", "2001:db8::1"); buf >= 46. */
 const char *mail_addr_text(const struct mail_addr *a, char buf[46]);
+
+/*
+ * route --connect: the SMTP probe (mail-dns-spec 2.5 step 9). The plan is
+ * walked in order with real connections that go as far as EHLO and QUIT,
+ * never MAIL, RCPT or DATA. mail_smtpc_* is the client's protocol, fed
+ * with bytes and doing no I/O; mail_probe_* does the connecting.
+ */
+
+/* What became of one attempt. The protocol results come from
+ * mail_smtpc; refused, timeout, connect-error and reply-timeout from the
+ * I/O around it. */
+#define MAIL_PROBE_RESULTS(X) \
+	X(MAIL_PROBE_OK,            "ok",            "would take the mail") \
+	X(MAIL_PROBE_REFUSED,       "refused",       "connection refused") \
+	X(MAIL_PROBE_TIMEOUT,       "timeout",       "connection timed out") \
+	X(MAIL_PROBE_CONNECT_ERROR, "connect-error", "connection failed") \
+	X(MAIL_PROBE_REPLY_TIMEOUT, "reply-timeout", "timed out waiting for a reply") \
+	X(MAIL_PROBE_CLOSED,        "closed",        "connection closed early") \
+	X(MAIL_PROBE_MALFORMED,     "malformed",     "malformed reply") \
+	X(MAIL_PROBE_GREETING_4XX,  "greeting-4xx",  "temporary failure greeting") \
+	X(MAIL_PROBE_GREETING_5XX,  "greeting-5xx",  "permanent failure greeting") \
+	X(MAIL_PROBE_EHLO_REJECTED, "ehlo-rejected", "EHLO rejected")
+
+enum mail_probe_result {
+#define MAIL_PR_ENUM(sym, name, text) sym,
+	MAIL_PROBE_RESULTS(MAIL_PR_ENUM)
+#undef MAIL_PR_ENUM
+};
+/* Stable name ("greeting-5xx") and short text; "?" for unknown values. */
+const char *mail_probe_result_name(int r);
+const char *mail_probe_result_text(int r);
+
+/* RFC 5321 4.5.3.1.5: a reply line is at most 512 octets with its CRLF. */
+#define MAIL_SMTPC_LINE_MAX	512
+/*
+ * Lines per reply. RFC 5321 sets no bound; real EHLO replies have fewer
+ * than 30 lines (one per extension). The bound stops a server that sends
+ * continuation lines forever: such a reply is malformed.
+ */
+#define MAIL_SMTPC_LINES_MAX	100
+/* The EHLO argument: a domain (RFC 5321 4.5.3.1.2: 255 octets) or an
+ * address literal, which is shorter. */
+#define MAIL_SMTPC_HELO_MAX	255
+/* Longest command sent: "EHLO " name CRLF. */
+#define MAIL_SMTPC_OUT_MAX	(5 + MAIL_SMTPC_HELO_MAX + 2)
+/* Text kept of a reply (its first line, printable): for reports. */
+#define MAIL_SMTPC_TEXT_MAX	128
+
+enum mail_smtpc_state {
+	MAIL_SMTPC_GREETING,	/* waiting for the server's greeting */
+	MAIL_SMTPC_EHLO,	/* EHLO handed out, waiting for its reply */
+	MAIL_SMTPC_QUIT,	/* QUIT handed out, waiting for 221 or EOF */
+	MAIL_SMTPC_DONE,
+};
+
+/* What the caller does next. */
+enum mail_smtpc_action {
+	MAIL_SMTPC_READ,	/* wait for more bytes, then feed them */
+	MAIL_SMTPC_WRITE,	/* send mail_smtpc_out(), then go on */
+	MAIL_SMTPC_CLOSE,	/* close the connection: result is final */
+};
+
+/*
+ * One client session. Fixed size, no allocation: a reply line is
+ * collected in line[] and parsed when its end arrives.
+ */
+struct mail_smtpc {
+	enum mail_smtpc_state state;
+	int result;		/* enum mail_probe_result; -1 until known */
+	int err;		/* MX_EMALF / MX_ELIMIT for a malformed reply */
+	const char *why;	/* static text for err, NULL otherwise */
+	unsigned greeting;	/* code of the greeting, 0 none yet */
+	unsigned ehlo;		/* code of the EHLO reply, 0 none */
+	unsigned quit;		/* code of the QUIT reply, 0 none */
+	char text[MAIL_SMTPC_TEXT_MAX];	/* first line of the last reply */
+	/* the reply being read */
+	uint8_t line[MAIL_SMTPC_LINE_MAX];
+	size_t linelen;
+	unsigned nlines;
+	unsigned code;
+	char rtext[MAIL_SMTPC_TEXT_MAX];
+	/* the command to send */
+	char helo[MAIL_SMTPC_HELO_MAX + 1];
+	uint8_t out[MAIL_SMTPC_OUT_MAX];
+	size_t outlen;
+};
+
+/*
+ * Starts a session that will introduce itself as helo: a host name
+ * (letters, digits, '-', '_', '.') or an address literal ("[192.0.2.1]",
+ * "[IPv6:2001:db8::1]"), 1 to 255 octets. Returns 0, or MX_EINVAL for
+ * anything else (no CR, LF or space can reach the wire). The first action
+ * is READ: SMTP starts with the server's greeting.
+ */
+int mail_smtpc_init(struct mail_smtpc *s, const char *helo);
+
+/*
+ * Feeds len bytes received. Consumes them up to the end of the first
+ * reply that calls for an action and stores in *used how many it took;
+ * the caller performs the action and feeds the rest. Returns READ (all
+ * taken, the reply is not complete), WRITE (a command is ready in
+ * mail_smtpc_out) or CLOSE (s->result is final).
+ *
+ * Replies (RFC 5321 4.2): "NNN-text" continuation lines and one
+ * "NNN text" (or "NNN") last line, all with the same code; the code is
+ * 2-5, 0-5, 0-9. A line ends with CRLF; a bare LF is accepted as the end
+ * of a line too, as Postfix's client does (a CR just before it is
+ * dropped, a CR elsewhere is text). A line of more than 510 octets
+ * before its end, more than MAIL_SMTPC_LINES_MAX lines, a bad code, a
+ * code that changes inside a reply, or a 1xx/3xx reply where SMTP has no
+ * use for one make the reply malformed: result MALFORMED, err set, CLOSE.
+ *
+ * The dialogue: greeting 2xx -> EHLO; EHLO 2xx -> result OK, QUIT. A 4xx
+ * or 5xx greeting (GREETING_4XX/5XX) or EHLO reply (EHLO_REJECTED) ends
+ * the attempt: QUIT is still sent (RFC 5321 3.1: a server that greets
+ * with 554 waits for it). The QUIT reply ends the session and changes no
+ * result; nothing else is ever sent.
+ */
+enum mail_smtpc_action mail_smtpc_feed(struct mail_smtpc *s,
+    const uint8_t *p, size_t len, size_t *used);
+
+/*
+ * The peer closed the connection. Before the EHLO reply this is result
+ * CLOSED; while waiting for the QUIT reply it is the normal end. Returns
+ * CLOSE.
+ */
+enum mail_smtpc_action mail_smtpc_eof(struct mail_smtpc *s);
+
+/* The command to send after WRITE: "EHLO name\r\n" or "QUIT\r\n". The
+ * bytes live in s until the next feed. */
+const uint8_t *mail_smtpc_out(const struct mail_smtpc *s, size_t *len);
+
+struct mail_probe_opts {
+	unsigned connect_timeout_ms;	/* default 30 s (Postfix
+					 * smtp_connect_timeout) */
+	unsigned reply_timeout_ms;	/* per reply; default 300 s (Postfix
+					 * smtp_helo_timeout) */
+	unsigned max_sessions;		/* default 2 (Postfix
+					 * smtp_mx_session_limit); 0: none */
+	uint16_t port;			/* default 25 */
+	char helo[MAIL_SMTPC_HELO_MAX + 1];	/* default: gethostname */
+};
+
+struct mail_probe_attempt {
+	unsigned plan;			/* index into rt->plan */
+	struct mail_addr addr;
+	uint16_t port;
+	int result;			/* enum mail_probe_result */
+	unsigned greeting, ehlo;	/* reply codes, 0 none */
+	int session;			/* counted for max_sessions */
+	int oserr;			/* errno of a connect error, else 0 */
+	const char *why;		/* a malformed reply: what was wrong */
+	char text[MAIL_SMTPC_TEXT_MAX];	/* first line of the last reply */
+	unsigned ms;			/* duration */
+};
+
+struct mail_probe {
+	struct mail_probe_attempt attempt[MAIL_MX_MAX];
+	unsigned nattempt;
+	int delivered;			/* attempt that would take the mail,
+					 * -1 none */
+	unsigned sessions;
+	int limit_reached;		/* stopped by max_sessions */
+};
+
+/* Calls after each attempt, so that a command can report as it goes. */
+typedef void mail_probe_fn(void *ud, const struct mail_route *rt,
+    const struct mail_probe_attempt *a);
+
+/* Defaults as in struct mail_probe_opts; helo from gethostname(), or
+ * "localhost" when that is not a name mail_smtpc_init accepts. */
+void mail_probe_opts_init(struct mail_probe_opts *o);
+
+/*
+ * One attempt at addr: a non-blocking connect bounded by the connect
+ * timeout, then the mail_smtpc dialogue, each reply bounded by the reply
+ * timeout (the wait for 221 after QUIT by at most 5 s: it decides
+ * nothing). Fills *a (a->plan untouched). Returns 0, or MX_EINVAL for a
+ * helo that mail_smtpc_init refuses; a failed connection is a result,
+ * not an error.
+ */
+int mail_probe_attempt(const struct mail_probe_opts *o,
+    const struct mail_addr *addr, struct mail_probe_attempt *a);
+
+/*
+ * mail-dns-spec 2.5 step 9: tries rt->plan in order and stops at the
+ * first address that greets with 2xx and accepts EHLO (it would take the
+ * mail), or once max_sessions handshakes have been completed. Refused
+ * and timed-out connections, 4xx and 5xx greetings (Postfix
+ * smtp_skip_5xx_greeting) and every other failure move on to the next
+ * address. A session counts once the server has greeted with 2xx and
+ * answered EHLO, whatever the answer: Postfix counts the handshakes that
+ * succeeded and then failed in MAIL, RCPT or DATA, which a probe never
+ * reaches, so a rejected EHLO stands for them. cb (may be NULL) is called
+ * after each attempt. Returns 0, or MX_EINVAL as mail_probe_attempt.
+ */
+int mail_probe_route(const struct mail_probe_opts *o,
+    const struct mail_route *rt, struct mail_probe *pr, mail_probe_fn *cb,
+    void *ud);

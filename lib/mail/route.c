@@ -366,13 +366,17 @@ addr_is_self(const struct plan *p, const struct mail_addr *a)
 	static const uint8_t v6lo[16] = { [15] = 1 };
 	static const uint8_t zero[16];
 	unsigned i;
+	int lo;
 
 	/* spec 2.5 step 6: loopback and the unspecified addresses are
-	 * always this host (Exim counts 0.0.0.0 as local). */
-	if (a->family == AF_INET && (a->a[0] == 127 ||
+	 * always this host (Exim counts 0.0.0.0 as local); a lab with MX
+	 * hosts on loopback aliases lifts the loopback part. */
+	lo = (p->o->flags & MAIL_ROUTE_LOOPBACK_OK) == 0;
+
+	if (a->family == AF_INET && ((lo && a->a[0] == 127) ||
 	    memcmp(a->a, zero, 4) == 0))
 		return 1;
-	if (a->family == AF_INET6 && (memcmp(a->a, v6lo, 16) == 0 ||
+	if (a->family == AF_INET6 && ((lo && memcmp(a->a, v6lo, 16) == 0) ||
 	    memcmp(a->a, zero, 16) == 0))
 		return 1;
 	for (i = 0; i < p->o->nself_addr; i++)
