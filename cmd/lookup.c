@@ -183,32 +183,6 @@ lookup_warn(const char *fmt, ...)
 }
 
 /*
- * BIND writes names as master files do, except that it leaves '@' and '$'
- * alone outside master files, where mxkit's presentation form escapes
- * them too. Undoes those two escapes, in place, in text that
- * dns_name_to_text or dns_rdata_to_text wrote. Every other backslash there
- * starts a pair ("\\", "\.", "\"") or a \DDD, so walking in pairs never
- * takes the "\@" of "\\@" (a backslash, then '@') for an escape.
- */
-static void
-lookup_bind_text(char *s)
-{
-	size_t i = 0, o = 0;
-
-	while (s[i] != '\0') {
-		if (s[i] == '\\' && (s[i + 1] == '@' || s[i + 1] == '$')) {
-			s[o++] = s[i + 1];
-			i += 2;
-		} else if (s[i] == '\\' && s[i + 1] != '\0') {
-			s[o++] = s[i++];
-			s[o++] = s[i++];
-		} else
-			s[o++] = s[i++];
-	}
-	s[o] = '\0';
-}
-
-/*
  * A wire name as host writes it: with the final dot (records in -v) or
  * without it (dns_name_format: the short output, "Trying", messages). The
  * root is "." either way. buf holds LK_NAME_TEXT bytes.
@@ -224,8 +198,6 @@ lookup_name_text(const uint8_t *name, size_t len, char *buf, unsigned flags)
 		snprintf(buf, LK_NAME_TEXT, "?");
 		return buf;
 	}
-	lookup_bind_text(buf);
-	n = (int)strlen(buf);
 	if ((flags & LK_DOT) == 0 && n > 1 && buf[n - 1] == '.')
 		buf[n - 1] = '\0';
 	return buf;
@@ -282,9 +254,8 @@ lookup_rdata_text(struct lookup *lk, const struct dns_msg *m,
 
 	if (dns_msg_rr_rdata(m, rr, lk->rdata, 65535, &len) != 0 ||
 	    dns_rdata_to_text(rr->type, lk->rdata, len, lk->text,
-	    LK_RDATA_TEXT, 0) < 0)
+	    LK_RDATA_TEXT, DNS_TEXT_SPLIT) < 0)
 		return NULL;
-	lookup_bind_text(lk->text);
 	return lk->text;
 }
 
@@ -526,18 +497,22 @@ lookup_received(const struct lookup *lk, const struct resolv_result *r,
 }
 
 /*
- * No reply to print: host reports each try ("communications error") and
- * gives up. The engine tells how many messages it sent and why the last
- * try failed; the tries went to the usable servers in turn, as host's do
- * when there is one server.
+ * No reply to print: host reports each try and gives up. The engine tells
+ * how many messages it sent and why the last try failed; the tries went
+ * to the usable servers in turn, as host's do when there is one server.
+ * Over TCP, host starts each try afresh ("Trying" again with -v), words
+ * a failed connection its own way and says "no servers could be reached"
+ * after each. qn is the name asked, textname the name as given.
  */
 static void
-lookup_print_failure(const struct lookup *lk, const struct resolv_result *r)
+lookup_print_failure(const struct lookup *lk, const char *qn,
+    const char *textname, const struct resolv_result *r)
 {
 	const struct resolv_server *srv[RESOLV_SERVERS_MAX];
 	const char *why;
-	char sbuf[64];
+	char sbuf[64], abuf[64], *hash;
 	unsigned i, n = 0;
+	int conn;
 
 	if (r->status == RESOLV_MALFORMED) {
 		printf(";; Got bad packet: %s\n", mx_strerror(r->err));
@@ -560,10 +535,26 @@ lookup_print_failure(const struct lookup *lk, const struct resolv_result *r)
 		why = mx_strerror(r->err);
 	else
 		why = resolv_status_text(r->status);
-	for (i = 0; n > 0 && i < r->queries; i++)
-		printf(";; communications error to %s: %s\n",
-		    resolv_server_text(srv[i % n], sbuf), why);
-	puts(";; no servers could be reached");
+	conn = r->status == RESOLV_TRUNCATED || (r->status == RESOLV_NETWORK &&
+	    (lk->rc.flags & RESOLV_CONF_TCP));
+	for (i = 0; n > 0 && i < r->queries; i++) {
+		resolv_server_text(srv[i % n], sbuf);
+		if (i > 0 && lk->verbose && (lk->rc.flags & RESOLV_CONF_TCP))
+			printf("Trying \"%s\"\n", qn);
+		if (!conn) {
+			printf(";; communications error to %s: %s\n", sbuf,
+			    why);
+			continue;
+		}
+		snprintf(abuf, sizeof(abuf), "%s", sbuf);
+		if ((hash = strchr(abuf, '#')) != NULL)
+			*hash = '\0';
+		printf(";; Connection to %s(%s) for %s failed: %s.\n"
+		    ";; no servers could be reached\n", sbuf, abuf, textname,
+		    why);
+	}
+	if (!conn)
+		puts(";; no servers could be reached");
 }
 
 /*
@@ -677,9 +668,9 @@ lookup_run(struct lookup *lk, const char *textname, uint16_t qtype,
 				return LK_EXIT_FAIL;
 			}
 		}
+		lookup_name_text(qname, qlen, qn, 0);
 		if (lk->verbose)
-			printf("Trying \"%s\"\n",
-			    lookup_name_text(qname, qlen, qn, 0));
+			printf("Trying \"%s\"\n", qn);
 		if (lk->mapped) {
 			/* host -6 with an IPv4 server: it maps the address
 			 * to IPv6, skips it and has nothing left. */
@@ -706,7 +697,7 @@ lookup_run(struct lookup *lk, const char *textname, uint16_t qtype,
 		    r->status == RESOLV_MALFORMED || r->reply == NULL ||
 		    dns_msg_parse(&m, r->reply, r->reply_len, lk->rrs,
 		    LK_RR_MAX, 0) != 0) {
-			lookup_print_failure(lk, r);
+			lookup_print_failure(lk, qn, textname, r);
 			resolv_result_free(r);
 			return 0;
 		}

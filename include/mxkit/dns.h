@@ -253,10 +253,13 @@ int dns_rdata_from_text(uint16_t type, const struct dns_tok *tok, size_t ntok,
 /*
  * Writes the presentation form of uncompressed rdata into buf (cap bytes,
  * NUL-terminated). Rdata that does not decode as its type's fields is
- * written in the generic form. Flags: DNS_TEXT_GENERIC forces "\# len hex".
- * Returns the length, or MX_ESPACE.
+ * written in the generic form. Flags: DNS_TEXT_GENERIC forces "\# len hex";
+ * DNS_TEXT_SPLIT cuts hex and base64 fields (digests, keys, signatures,
+ * generic rdata; not salts) into words of 56 characters, as BIND's dig and
+ * host print them. Returns the length, or MX_ESPACE.
  */
 #define DNS_TEXT_GENERIC 0x1u
+#define DNS_TEXT_SPLIT	0x2u
 int dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t len, char *buf,
     size_t cap, unsigned flags);
 

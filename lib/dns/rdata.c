@@ -349,6 +349,7 @@ struct tbuf {
 	char *p;
 	size_t cap, len;
 	int err;
+	size_t word;	/* DNS_TEXT_SPLIT: hex, base64 in words this long */
 };
 
 static void
@@ -372,6 +373,24 @@ tb_puts(struct tbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+/*
+ * BIND writes rdata on one line (dig, host, the zone files it dumps) with
+ * hex and base64 cut into words: 60 columns less 2 for the margin, rounded
+ * down to whole octets in hex and whole 4-character quanta in base64,
+ * which is 56 characters for both (BIND 9.18 lib/dns/rdata.c: width 60,
+ * isc_hex_totext and isc_base64_totext called with 58).
+ */
+#define TEXT_WORD	56
+
+/* A blank before the next word: at characters written = a multiple of
+ * b->word, not at the start. */
+static void
+tb_word(struct tbuf *b, size_t written)
+{
+	if (b->word > 0 && written > 0 && written % b->word == 0)
+		tb_putc(b, ' ');
+}
+
 static void
 tb_u32(struct tbuf *b, uint32_t v)
 {
@@ -381,13 +400,18 @@ tb_u32(struct tbuf *b, uint32_t v)
 	tb_puts(b, tmp, (size_t)n);
 }
 
+/* Octets in hex: split in words (DNS_TEXT_SPLIT) or always whole. */
+#define TB_WHOLE	0x0u
+#define TB_SPLIT	0x1u
 static void
-tb_hex(struct tbuf *b, const uint8_t *p, size_t n)
+tb_hex(struct tbuf *b, const uint8_t *p, size_t n, unsigned flags)
 {
 	static const char hx[] = "0123456789ABCDEF";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (flags & TB_SPLIT)
+			tb_word(b, 2 * i);
 		tb_putc(b, hx[p[i] >> 4]);
 		tb_putc(b, hx[p[i] & 15]);
 	}
@@ -405,11 +429,14 @@ tb_b64(struct tbuf *b, const uint8_t *p, size_t n)
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
 		    p[i + 2];
 
+		tb_word(b, i / 3 * 4);
 		tb_putc(b, b64chars[v >> 18]);
 		tb_putc(b, b64chars[(v >> 12) & 63]);
 		tb_putc(b, b64chars[(v >> 6) & 63]);
 		tb_putc(b, b64chars[v & 63]);
 	}
+	if (n - i > 0)
+		tb_word(b, i / 3 * 4);
 	if (n - i == 1) {
 		uint32_t v = (uint32_t)p[i] << 16;
 
@@ -543,7 +570,7 @@ tb_generic(struct tbuf *b, const uint8_t *rd, size_t len)
 	tb_u32(b, (uint32_t)len);
 	if (len > 0) {
 		tb_putc(b, ' ');
-		tb_hex(b, rd, len);
+		tb_hex(b, rd, len, TB_SPLIT);
 	}
 }
 
@@ -611,7 +638,7 @@ tb_field(struct tbuf *b, uint8_t k, const uint8_t *p, size_t n)
 		}
 		break;
 	case DNS_F_HEX:
-		tb_hex(b, p, n);
+		tb_hex(b, p, n, TB_SPLIT);
 		break;
 	case DNS_F_B64:
 		tb_b64(b, p, n);
@@ -620,7 +647,7 @@ tb_field(struct tbuf *b, uint8_t k, const uint8_t *p, size_t n)
 		if (p[0] == 0)
 			tb_putc(b, '-');
 		else
-			tb_hex(b, p + 1, p[0]);
+			tb_hex(b, p + 1, p[0], TB_WHOLE);
 		break;
 	case DNS_F_B32:
 		tb_b32(b, p + 1, p[0]);
@@ -681,11 +708,13 @@ dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t len, char *buf,
 {
 	const struct dns_rrtype *t = structured(type);
 	struct span sp[DNS_FIELDS_MAX];
-	struct tbuf b = { buf, cap, 0, 0 };
+	struct tbuf b = { buf, cap, 0, 0, 0 };
 	int i, n = -1;
 
 	if (cap == 0)
 		return MX_ESPACE;
+	if (flags & DNS_TEXT_SPLIT)
+		b.word = TEXT_WORD;
 	if (t != NULL && (flags & DNS_TEXT_GENERIC) == 0)
 		n = walk(t, rd, len, sp);
 	for (i = 0; i < n; i++) {

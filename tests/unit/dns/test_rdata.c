@@ -757,6 +757,67 @@ to_text_run(void **state)
 	assert_string_equal(buf, tc->text);
 }
 
+/*
+ * DNS_TEXT_SPLIT: hex and base64 in words of 56 characters, as dig and
+ * host print them; salts stay whole.
+ */
+static const struct to_text_case split_cases[] = {
+	{ "split: DS SHA-256 digest of 32 octets in words of 56 + 8",
+	    DNS_TYPE_DS, W(
+	    "\x30\x39" "\x08" "\x02"	/* KEY TAG 12345, ALG 8, DIGEST 2 */
+	    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+	    "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+	    "\x1c\x1d\x1e\x1f"
+	), "12345 8 2 000102030405060708090A0B0C0D0E0F101112131415161718191A1B"
+	    " 1C1D1E1F" },
+	{ "split: DS digest of 28 octets is one word", DNS_TYPE_DS, W(
+	    "\x30\x39" "\x08" "\x02"
+	    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+	    "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+	), "12345 8 2 000102030405060708090A0B0C0D0E0F101112131415161718191A1B" },
+	{ "split: DNSKEY of 43 octets, the padded quantum in the second word",
+	    DNS_TYPE_DNSKEY, W(
+	    "\x01\x00" "\x03" "\x08"	/* FLAGS 256, PROTOCOL 3, ALG 8 */
+	    "\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f\x70\x71"
+	    "\x72\x73\x74\x75\x76\x77\x78\x79\x7a\x7b\x7c\x7d\x7e\x7f"
+	    "\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d"
+	    "\x8e"
+	), "256 3 8 ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yN jg==" },
+	{ "split: DNSKEY of 42 octets is one word", DNS_TYPE_DNSKEY, W(
+	    "\x01\x00" "\x03" "\x08"
+	    "\x32\x33\x34\x35\x36\x37\x38\x39\x3a\x3b\x3c\x3d\x3e\x3f"
+	    "\x40\x41\x42\x43\x44\x45\x46\x47\x48\x49\x4a\x4b\x4c\x4d"
+	    "\x4e\x4f\x50\x51\x52\x53\x54\x55\x56\x57\x58\x59\x5a\x5b"
+	), "256 3 8 MjM0NTY3ODk6Ozw9Pj9AQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpb" },
+	{ "split: generic rdata of 30 octets in words of 56 + 4", 65280, W(
+	    "\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1\xd2\xd3\xd4\xd5"
+	    "\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1\xe2\xe3"
+	    "\xe4\xe5"
+	), "\\# 30 C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3 E4E5" },
+	{ "split: NSEC3PARAM salt of 40 octets stays whole",
+	    DNS_TYPE_NSEC3PARAM, W(
+	    "\x01" "\x00" "\x00\x0a"	/* ALG 1, FLAGS 0, ITERATIONS 10 */
+	    "\x28"				/* SALT LENGTH 40 */
+	    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+	    "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+	    "\x1c\x1d\x1e\x1f\x20\x21\x22\x23\x24\x25\x26\x27"
+	), "1 0 10 000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+	    "2021222324252627" },
+};
+
+static void
+split_run(void **state)
+{
+	const struct to_text_case *tc = *state;
+	char buf[256];
+	int r;
+
+	r = dns_rdata_to_text(tc->type, tc->wire, tc->len, buf, sizeof(buf),
+	    DNS_TEXT_SPLIT);
+	assert_int_equal(r, (int)strlen(tc->text));
+	assert_string_equal(buf, tc->text);
+}
+
 /* A buffer one byte too small gives MX_ESPACE for every field kind. */
 static void
 test_to_text_espace(void **state)
@@ -1313,7 +1374,8 @@ int
 main(void)
 {
 	struct CMUnitTest tests[NITEMS(rt_cases) + NITEMS(err_cases) +
-	    NITEMS(to_text_cases) + NITEMS(wire_cases) + NITEMS(cmp_cases) +
+	    NITEMS(to_text_cases) + NITEMS(split_cases) + NITEMS(wire_cases) +
+	    NITEMS(cmp_cases) +
 	    NITEMS(check_cases) + NITEMS(period_cases) + NITEMS(type_cases) +
 	    NITEMS(fixed_tests)];
 	size_t i, n = 0;
@@ -1321,6 +1383,7 @@ main(void)
 	ADD_CASES(rt_cases, rt_run);
 	ADD_CASES(err_cases, err_run);
 	ADD_CASES(to_text_cases, to_text_run);
+	ADD_CASES(split_cases, split_run);
 	ADD_CASES(wire_cases, wire_run);
 	ADD_CASES(cmp_cases, cmp_run);
 	ADD_CASES(check_cases, check_run);
