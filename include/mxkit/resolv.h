@@ -229,6 +229,7 @@ int resolv_result_take(struct resolv_result *r, const struct dns_msg *m,
  */
 #define RESOLV_Q_CHASE	0x100u	/* ask again along CNAMEs out of the reply */
 #define RESOLV_Q_RAW	0x200u	/* keep the whole reply in result->reply */
+#define RESOLV_Q_NORD	0x400u	/* RD=0 for this query (an authoritative server) */
 
 typedef void resolv_done_fn(struct resolv_result *r, void *ud);
 struct resolv_engine;
@@ -253,6 +254,15 @@ void resolv_engine_free(struct resolv_engine *e);
 int resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
     size_t qlen, uint16_t qtype, unsigned flags, resolv_done_fn *fn,
     void *ud);
+
+/*
+ * As resolv_engine_query, but asks srv only (conf.attempts tries), not the
+ * configured servers: how a checker asks each authoritative server of a
+ * zone directly. Use RESOLV_Q_NORD with it. Returns the same errors.
+ */
+int resolv_engine_query_to(struct resolv_engine *e,
+    const struct resolv_server *srv, const uint8_t *qname, size_t qlen,
+    uint16_t qtype, unsigned flags, resolv_done_fn *fn, void *ud);
 
 /* Queries in flight. */
 size_t resolv_engine_pending(const struct resolv_engine *e);

@@ -61,6 +61,8 @@ struct rq {
 	size_t nlen;
 	unsigned try, ntries, srv0;
 	const struct resolv_server *srv;	/* of the current try */
+	struct resolv_server own;	/* resolv_engine_query_to's server */
+	int has_own;
 	struct usock *sock;	/* where id is registered, NULL if not */
 	uint16_t id;
 	uint8_t q[2 + RESOLV_QUERY_MAX];	/* TCP length + query */
@@ -384,7 +386,8 @@ rq_prepare(struct rq *q, struct usock *s)
 	if (s->byid[id] != NULL)
 		return MX_ELIMIT;
 	n = resolv_query_build(q->q + 2, id, q->name, q->nlen, q->qtype,
-	    ((q->e->rc.flags & RESOLV_CONF_NORD) ? 0 : RESOLV_Q_RD) |
+	    ((q->e->rc.flags & RESOLV_CONF_NORD) || (q->flags & RESOLV_Q_NORD) ?
+	    0 : RESOLV_Q_RD) |
 	    ((q->e->rc.flags & RESOLV_CONF_NOEDNS) ? 0 : RESOLV_Q_EDNS));
 	if (n < 0)
 		return n;
@@ -408,7 +411,7 @@ rq_send(struct rq *q)
 	ssize_t n;
 	int err = 0;
 
-	q->srv = e->srv[(q->srv0 + q->try) % e->nsrv];
+	q->srv = q->has_own ? &q->own : e->srv[(q->srv0 + q->try) % e->nsrv];
 	q->from_tc = 0;
 	s = usock_pick(e, q->srv->sa.ss_family, &err);
 	if (s == NULL) {
@@ -708,10 +711,11 @@ resolv_engine_pending(const struct resolv_engine *e)
 	return e->pending;
 }
 
-int
-resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
-    size_t qlen, uint16_t qtype, unsigned flags, resolv_done_fn *fn,
-    void *ud)
+/* Starts a query; srv NULL means the configured servers. */
+static int
+engine_query(struct resolv_engine *e, const struct resolv_server *srv,
+    const uint8_t *qname, size_t qlen, uint16_t qtype, unsigned flags,
+    resolv_done_fn *fn, void *ud)
 {
 	struct rq *q;
 	struct resolv_result *r;
@@ -719,8 +723,11 @@ resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
 	if (qlen == 0 || qlen > DNS_NAME_MAX ||
 	    dns_name_wire_len(qname, qlen) != (int)qlen)
 		return MX_EINVAL;
-	if (e->nsrv == 0)
+	if (srv == NULL && e->nsrv == 0)
 		return MX_ENOENT;
+	if (srv != NULL && srv->sa.ss_family != AF_INET &&
+	    srv->sa.ss_family != AF_INET6)
+		return MX_EINVAL;
 	q = calloc(1, sizeof(*q));
 	r = calloc(1, sizeof(*r));
 	if (q == NULL || r == NULL) {
@@ -737,9 +744,15 @@ resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
 	memcpy(q->name, qname, qlen);
 	q->nlen = qlen;
 	q->tfd = -1;
-	q->ntries = e->rc.attempts * e->nsrv;
-	q->srv0 = (e->rc.flags & RESOLV_CONF_ROTATE) ?
-	    eng_random(e) % e->nsrv : 0;
+	if (srv != NULL) {
+		q->own = *srv;
+		q->has_own = 1;
+		q->ntries = e->rc.attempts;
+	} else {
+		q->ntries = e->rc.attempts * e->nsrv;
+		q->srv0 = (e->rc.flags & RESOLV_CONF_ROTATE) ?
+		    eng_random(e) % e->nsrv : 0;
+	}
 	q->last = RESOLV_TIMEOUT;
 	memcpy(r->qname, qname, qlen);
 	r->qname_len = qlen;
@@ -762,6 +775,22 @@ resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
 	e->head = q;
 	e->pending++;
 	return 0;
+}
+
+int
+resolv_engine_query(struct resolv_engine *e, const uint8_t *qname,
+    size_t qlen, uint16_t qtype, unsigned flags, resolv_done_fn *fn,
+    void *ud)
+{
+	return engine_query(e, NULL, qname, qlen, qtype, flags, fn, ud);
+}
+
+int
+resolv_engine_query_to(struct resolv_engine *e,
+    const struct resolv_server *srv, const uint8_t *qname, size_t qlen,
+    uint16_t qtype, unsigned flags, resolv_done_fn *fn, void *ud)
+{
+	return engine_query(e, srv, qname, qlen, qtype, flags, fn, ud);
 }
 
 struct lookup_wait {

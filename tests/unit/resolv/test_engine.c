@@ -46,6 +46,7 @@ struct fake {
 	uint16_t port;
 	enum mode mode;
 	unsigned udp_queries, tcp_queries;
+	int last_rd;		/* RD bit of the last query */
 	uint16_t ports[FAKE_PORTS_MAX];	/* distinct client ports seen */
 	unsigned nports;
 };
@@ -189,6 +190,7 @@ fake_udp(struct ev_loop *l, int fd, unsigned events, void *ud)
 		fake_note_port(f, ntohs(from.sin_port));
 		if (dns_msg_parse(&q, buf, (size_t)n, rr, 4, 0) != 0)
 			continue;
+		f->last_rd = (q.hdr.flags & DNS_FLAG_RD) != 0;
 		len = fake_answer(f, &q, out, 1232, 0);
 		if (len == 0)
 			continue;
@@ -539,6 +541,51 @@ next_server_after_silence(void **state)
 }
 
 static void
+query_to_asks_only_that_server(void **state)
+{
+	struct ev_loop *l = ev_new();
+	struct fake dead, live;
+	struct resolv_conf rc;
+	struct run run;
+	struct resolv_server s;
+	char spec[32];
+	uint8_t n[DNS_NAME_MAX];
+	size_t nl = wname("example.org.", n);
+
+	(void)state;
+	fake_start(&dead, l, M_DROP, 0);
+	fake_start(&live, l, M_OK, 0);
+	conf_for(&rc, &dead.port, 1);
+	memset(&run, 0, sizeof(run));
+	run.l = l;
+	run.want = 1;
+	run.e = resolv_engine_new(l, &rc);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", live.port);
+	assert_int_equal(resolv_server_parse(&s, spec, 53), 0);
+	assert_int_equal(resolv_engine_query_to(run.e, &s, n, nl, DNS_TYPE_MX,
+	    RESOLV_Q_NORD, on_done, &run), 0);
+	while (run.got < 1)
+		assert_int_equal(ev_run(l), 0);
+	assert_int_equal(run.r[0]->status, RESOLV_OK);
+	assert_int_equal(dead.udp_queries, 0);
+	assert_int_equal(live.udp_queries, 1);
+	assert_int_equal(live.last_rd, 0);
+	/* Without RESOLV_Q_NORD the query asks for recursion. */
+	run.want = 2;
+	assert_int_equal(resolv_engine_query_to(run.e, &s, n, nl, DNS_TYPE_MX,
+	    0, on_done, &run), 0);
+	while (run.got < 2)
+		assert_int_equal(ev_run(l), 0);
+	assert_int_equal(live.last_rd, 1);
+	resolv_result_free(run.r[0]);
+	resolv_result_free(run.r[1]);
+	resolv_engine_free(run.e);
+	fake_stop(&dead);
+	fake_stop(&live);
+	ev_free(l);
+}
+
+static void
 thousands_in_flight_over_few_sockets(void **state)
 {
 	struct ev_loop *l = ev_new();
@@ -650,6 +697,7 @@ main(void)
 		cmocka_unit_test(truncation_moves_to_tcp),
 		cmocka_unit_test(chase_asks_again_along_cname),
 		cmocka_unit_test(next_server_after_silence),
+		cmocka_unit_test(query_to_asks_only_that_server),
 		cmocka_unit_test(thousands_in_flight_over_few_sockets),
 		cmocka_unit_test(free_with_queries_in_flight),
 		cmocka_unit_test(bad_arguments),
