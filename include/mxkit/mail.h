@@ -171,6 +171,20 @@ int mail_route_plan(const struct mail_route_opts *o, const uint8_t *domain,
 /* A plan for an address literal: that address, no DNS. */
 void mail_route_literal(const struct mail_addr *a, struct mail_route *rt);
 
+/*
+ * A name spelled as an IP address ("192.0.2.7.", R-1123-1): 1 and the
+ * address in *a, else 0.
+ */
+int mail_name_literal(const uint8_t *name, size_t len, struct mail_addr *a);
+/* Every label of name made of letters, digits, hyphens, underscores. */
+int mail_name_ldh(const uint8_t *name, size_t len);
+/*
+ * "mail.c40.example.org.c40.example.org.": dom written twice at the end of
+ * name, the classic forgotten trailing dot (spec T40). 1 or 0.
+ */
+int mail_name_doubled(const uint8_t *name, size_t len, const uint8_t *dom,
+    size_t dlen);
+
 const char *mail_verdict_name(enum mail_verdict v);
 const char *mail_mta_name(enum mail_mta m);
 /* "rfc", "postfix"...: 0 and *m, or MX_EINVAL. */

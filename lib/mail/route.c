@@ -303,9 +303,8 @@ lookup(struct plan *p, const uint8_t *name, size_t len, uint16_t qtype)
 	return r;
 }
 
-/* The exchange spelled as an IP address (R-1123-1): "192.0.2.7." */
-static int
-exchange_literal(const uint8_t *name, size_t len, struct mail_addr *a)
+int
+mail_name_literal(const uint8_t *name, size_t len, struct mail_addr *a)
 {
 	char t[DNS_NAME_TEXT_MAX];
 	size_t n;
@@ -326,9 +325,8 @@ exchange_literal(const uint8_t *name, size_t len, struct mail_addr *a)
 	return 0;
 }
 
-/* Every label LDH (or underscore), none empty. */
-static int
-exchange_valid(const uint8_t *name, size_t len)
+int
+mail_name_ldh(const uint8_t *name, size_t len)
 {
 	size_t i = 0;
 
@@ -340,10 +338,8 @@ exchange_valid(const uint8_t *name, size_t len)
 	return 1;
 }
 
-/* "mail.c40.example.org.c40.example.org.": the zone written twice, the
- * classic forgotten trailing dot (spec T40). */
-static int
-exchange_doubled(const uint8_t *name, size_t len, const uint8_t *dom,
+int
+mail_name_doubled(const uint8_t *name, size_t len, const uint8_t *dom,
     size_t dlen)
 {
 	char n[DNS_NAME_TEXT_MAX], d[DNS_NAME_TEXT_MAX], dd[2 * DNS_NAME_TEXT_MAX];
@@ -634,7 +630,7 @@ take_mx(struct plan *p, const struct resolv_result *r)
 		if (h->status == MAIL_HOST_NULL)
 			continue;
 		name_text(h->name, h->nlen, t, sizeof(t));
-		if (exchange_literal(h->name, h->nlen, &h->addr[0])) {
+		if (mail_name_literal(h->name, h->nlen, &h->addr[0])) {
 			h->status = MAIL_HOST_IPLIT;
 			warn(p, "MX-TARGET-IP-LITERAL", "MX exchange %s is an "
 			    "IP address; it must be a host name "
@@ -648,13 +644,13 @@ take_mx(struct plan *p, const struct resolv_result *r)
 			}
 			continue;
 		}
-		if (!exchange_valid(h->name, h->nlen)) {
+		if (!mail_name_ldh(h->name, h->nlen)) {
 			h->status = MAIL_HOST_BADNAME;
 			warn(p, "MX-TARGET-BAD-SYNTAX", "MX exchange %s is not "
 			    "a valid host name (letters, digits, hyphens)", t);
 			continue;
 		}
-		if (exchange_doubled(h->name, h->nlen, rt->canon, rt->clen))
+		if (mail_name_doubled(h->name, h->nlen, rt->canon, rt->clen))
 			warn(p, "MX-TARGET-SUSPECT-RELATIVE", "MX exchange %s "
 			    "repeats the domain: a relative name where the "
 			    "trailing dot was forgotten?", t);
