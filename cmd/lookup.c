@@ -36,6 +36,10 @@
 #define LK_TRIES	2
 #define LK_UDP_TIMEOUT	5
 #define LK_TCP_TIMEOUT	10
+/* -R and -W bounds: 100 retries is already absurd; a wait in seconds must
+ * fit resolv_conf's 32-bit milliseconds. */
+#define LK_RETRIES_MAX	100
+#define LK_WAIT_MAX	(UINT32_MAX / 1000)
 
 /* Columns of BIND's debug master-file style, which host -v prints records
  * in: TTL, class, type and rdata start at these columns, tabs are 8 wide. */
@@ -702,6 +706,16 @@ lookup_run(struct lookup *lk, const char *textname, uint16_t qtype,
 			return 0;
 		}
 		/*
+		 * host starts the lookup again over TCP after a TC reply
+		 * (another "Trying" with -v), and every lookup after it is a
+		 * copy of that one: TCP from the start.
+		 */
+		if (r->tcp && !(lk->rc.flags & RESOLV_CONF_TCP)) {
+			if (lk->verbose)
+				printf("Trying \"%s\"\n", qn);
+			lk->rc.flags |= RESOLV_CONF_TCP;
+		}
+		/*
 		 * host, for an NXDOMAIN while the search list is in play:
 		 * on to the next name without a word, or print the reply
 		 * (and "Received" once more below, as host does).
@@ -851,7 +865,7 @@ lookup_conf_servers(struct lookup *lk, uint16_t port)
 		(void)resolv_conf_add_server(&lk->rc, &s);
 }
 
-/* A decimal number for an option; 0 or -1 with a message. */
+/* The decimal number of option -opt, min to max; 0, or -1 with a message. */
 static int
 lookup_num(char opt, const char *arg, long min, long max, long *out)
 {
@@ -862,8 +876,8 @@ lookup_num(char opt, const char *arg, long min, long max, long *out)
 	v = strtol(arg, &end, 10);
 	if (arg[0] == '\0' || *end != '\0' || errno != 0 || v < min ||
 	    v > max) {
-		lookup_warn("invalid number for -%c: '%s' (expected %ld to %ld)",
-		    opt, arg, min, max);
+		lookup_warn("invalid -%c value '%s': expected a number from "
+		    "%ld to %ld", opt, arg, min, max);
 		return -1;
 	}
 	*out = v;
@@ -947,7 +961,7 @@ lookup_option(struct lookup *lk, char c, const char *arg)
 		return -1;
 	case 'R':
 		/* host: -R N is N + 1 tries, and never fewer than 2. */
-		if (lookup_num(c, arg, -1000, 1000, &v) != 0)
+		if (lookup_num(c, arg, 0, LK_RETRIES_MAX, &v) != 0)
 			return LK_EXIT_FAIL;
 		lk->tries = v + 1 < LK_TRIES ? LK_TRIES : (int)v + 1;
 		return -1;
@@ -987,7 +1001,7 @@ lookup_option(struct lookup *lk, char c, const char *arg)
 		return -1;
 	case 'W':
 		/* host: at least one second. */
-		if (lookup_num(c, arg, -1000000, 1000000, &v) != 0)
+		if (lookup_num(c, arg, 0, LK_WAIT_MAX, &v) != 0)
 			return LK_EXIT_FAIL;
 		lk->timeout_s = v < 1 ? 1 : (int)v;
 		return -1;
