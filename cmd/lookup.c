@@ -1,4 +1,4 @@
-/* lookup.c -- mxkit lookup: host(1)'s options, search rules and output, on the stub resolver */
+/* lookup.c -- mxkit lookup: host(1)'s options and output, on the resolver */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -83,7 +83,7 @@ static const char lookup_usage[] =
     "          first (default: resolv.conf's ndots, 1)\n"
     "-T, -U    TCP / UDP for every query\n"
     "-r        no recursion desired (RD=0)\n"
-    "-s        stop at a SERVFAIL instead of asking the next server\n"
+    "-s        accepted (host: a SERVFAIL ends the lookup; here it does)\n"
     "-4, -6    IPv4 / IPv6 servers only\n"
     "-V        print the version\n"
     "\n"
@@ -191,6 +191,7 @@ lookup_warn(const char *fmt, ...)
  * without it (dns_name_format: the short output, "Trying", messages). The
  * root is "." either way. buf holds LK_NAME_TEXT bytes.
  */
+#define LK_NODOT	0x0u
 #define LK_DOT		0x1u
 static const char *
 lookup_name_text(const uint8_t *name, size_t len, char *buf, unsigned flags)
@@ -358,7 +359,7 @@ lookup_print_short(struct lookup *lk, const struct dns_msg *m)
 			    dns_type_to_text(rr->type, tn));
 			ph = phrase;
 		}
-		printf("%s %s %s\n", lookup_name_text(owner, olen, on, 0), ph,
+		printf("%s %s %s\n", lookup_name_text(owner, olen, on, LK_NODOT), ph,
 		    rd);
 	}
 }
@@ -397,7 +398,7 @@ lookup_chase(const struct dns_msg *m, const uint8_t *qname, size_t qlen,
 		if (!found)
 			break;
 	}
-	lookup_name_text(name, nlen, out, 0);
+	lookup_name_text(name, nlen, out, LK_NODOT);
 }
 
 /*
@@ -431,7 +432,7 @@ lookup_print_reply(struct lookup *lk, const struct dns_msg *m,
 		    resolv_server_text(&r->from, sbuf));
 		lk->printed_server = 1;
 	}
-	lookup_name_text(qname, qlen, qn, 0);
+	lookup_name_text(qname, qlen, qn, LK_NODOT);
 	if (m->rcode != DNS_RCODE_NOERROR) {
 		printf("Host %s not found: %u(%s)\n",
 		    m->rcode == DNS_RCODE_NXDOMAIN ? textname : qn, m->rcode,
@@ -672,7 +673,7 @@ lookup_run(struct lookup *lk, const char *textname, uint16_t qtype,
 				return LK_EXIT_FAIL;
 			}
 		}
-		lookup_name_text(qname, qlen, qn, 0);
+		lookup_name_text(qname, qlen, qn, LK_NODOT);
 		if (lk->verbose)
 			printf("Trying \"%s\"\n", qn);
 		if (lk->mapped) {
@@ -698,10 +699,15 @@ lookup_run(struct lookup *lk, const char *textname, uint16_t qtype,
 		if (r->status == RESOLV_TIMEOUT ||
 		    r->status == RESOLV_NETWORK ||
 		    r->status == RESOLV_TRUNCATED ||
-		    r->status == RESOLV_MALFORMED || r->reply == NULL ||
-		    dns_msg_parse(&m, r->reply, r->reply_len, lk->rrs,
-		    LK_RR_MAX, 0) != 0) {
+		    r->status == RESOLV_MALFORMED || r->reply == NULL) {
 			lookup_print_failure(lk, qn, textname, r);
+			resolv_result_free(r);
+			return 0;
+		}
+		/* The engine parsed it already; this only indexes it. */
+		if ((rv = dns_msg_parse(&m, r->reply, r->reply_len, lk->rrs,
+		    LK_RR_MAX, 0)) != 0) {
+			printf(";; Got bad packet: %s\n", mx_strerror(rv));
 			resolv_result_free(r);
 			return 0;
 		}
