@@ -90,6 +90,9 @@ struct check_ctx {
 	uint64_t t0;
 	struct ev_timer tick;
 	int sfd;
+	char *obuf;		/* one JSON line */
+	size_t obuf_cap;
+	int oom;
 };
 
 static uint64_t
@@ -461,7 +464,7 @@ one_done(struct audit_report *r, void *ud)
 static int
 check_one(struct check_ctx *c, const uint8_t *dom, size_t dlen)
 {
-	int rv, st;
+	int rv = MX_ENOMEM, st;
 
 	c->l = ev_new();
 	if (c->l == NULL)
@@ -504,6 +507,32 @@ check_one(struct check_ctx *c, const uint8_t *dom, size_t dlen)
  */
 static void bulk_fill(struct check_ctx *c);
 
+/* One JSON line: dumped into one buffer and written with one call
+ * (jansson's file output makes a stdio call per token). */
+static void
+bulk_write(struct check_ctx *c, json_t *j)
+{
+	size_t n = json_dumpb(j, c->obuf, c->obuf_cap, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER);
+	char *p;
+
+	if (n >= c->obuf_cap) {
+		p = realloc(c->obuf, n + 1);
+		if (p == NULL) {
+			c->oom = 1;
+			return;
+		}
+		c->obuf = p;
+		c->obuf_cap = n + 1;
+		n = json_dumpb(j, c->obuf, c->obuf_cap, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER);
+	}
+	if (n == 0)
+		return;
+	c->obuf[n] = '\n';
+	fwrite(c->obuf, 1, n + 1, stdout);
+}
+
 static void
 bulk_done(struct audit_report *r, void *ud)
 {
@@ -528,8 +557,7 @@ bulk_done(struct audit_report *r, void *ud)
 			c->count_by_check[r->finding[n].check - cat]++;
 	}
 	j = report_json(r);
-	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
+	bulk_write(c, j);
 	json_decref(j);
 	audit_report_free(r);
 	bulk_fill(c);
@@ -692,7 +720,6 @@ check_bulk(struct check_ctx *c, const char *file)
 {
 	sigset_t mask;
 	size_t ncheck;
-	int rv;
 
 	audit_checks(&ncheck);
 	c->count_by_check = calloc(ncheck, sizeof(*c->count_by_check));
@@ -711,6 +738,13 @@ check_bulk(struct check_ctx *c, const char *file)
 			return CHECK_EXIT_USAGE;
 		}
 	}
+	c->obuf_cap = 65536;
+	c->obuf = malloc(c->obuf_cap);
+	if (c->obuf == NULL) {
+		free(c->count_by_check);
+		return CHECK_EXIT_SOFTWARE;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	c->tty = isatty(STDERR_FILENO);
 	if (c->tty)
 		c->total = count_lines(c->in);
@@ -735,7 +769,7 @@ check_bulk(struct check_ctx *c, const char *file)
 	c->t0 = now_ms();
 	bulk_fill(c);
 	while (c->inflight > 0 && !c->stop)
-		if ((rv = ev_run(c->l)) != 0)
+		if (ev_run(c->l) != 0)
 			break;
 	ev_timer_stop(c->l, &c->tick);
 	/* Flush what is done; interrupted audits are dropped. */
@@ -751,6 +785,11 @@ check_bulk(struct check_ctx *c, const char *file)
 		fclose(c->in);
 	bulk_summary(c, stderr);
 	free(c->count_by_check);
+	free(c->obuf);
+	if (c->oom) {
+		warnx_("check: out of memory: some reports were not written");
+		return CHECK_EXIT_SOFTWARE;
+	}
 	return c->stop ? CHECK_EXIT_INTR : c->worst;
 }
 

@@ -13,24 +13,36 @@
 #include "util/ev.h"
 
 /*
- * UDP sockets per family. Each is bound to a port the kernel picks at
- * random and retired after ENG_SOCK_USES queries, so that the source port
- * keeps changing (RFC 5452 9.2) while thousands of queries share a handful
- * of file descriptors. A socket's 16-bit ID space maps straight to the
- * query that owns the ID.
+ * UDP sockets per family. A query goes out on one of ENG_SOCKS sockets in
+ * use, each bound to a port the kernel picks at random; after
+ * ENG_SOCK_USES queries a socket takes no new ones and a fresh one takes
+ * its place, while it drains the replies it still waits for and closes
+ * when none is left. So the source port keeps changing under any load
+ * (RFC 5452 9.2) while thousands of queries share a handful of file
+ * descriptors (at most ENG_SLOTS). A socket's 16-bit ID space maps
+ * straight to the query that owns the ID.
  */
 #define ENG_SOCKS	4
+#define ENG_SLOTS	(4 * ENG_SOCKS)
 #define ENG_SOCK_USES	256
-/* Datagrams read per readiness round on one socket, so that a flood on
- * one socket cannot starve the loop's timers. */
-#define ENG_READ_BATCH	256
 /*
- * Pacing: at most ENG_BURST queries start per millisecond of the loop's
- * clock; the others wait for the next one. Thousands of queries submitted
- * at once would otherwise leave in one burst and overflow the socket
- * buffers on the way (ours, the server's), turning into timeouts.
+ * Batching: replies are read ENG_RBATCH at a time with recvmmsg, at most
+ * ENG_READ_ROUNDS batches per readiness round so that a flood on one
+ * socket cannot starve the loop's timers. A UDP reply longer than
+ * ENG_RBUF is no reply to a query that offered 1232 octets of EDNS
+ * buffer: it is taken as malformed.
  */
-#define ENG_BURST	64
+#define ENG_RBATCH	32
+#define ENG_READ_ROUNDS	8
+#define ENG_RBUF	4096
+/*
+ * Pacing: new queries wait in a queue; each loop round starts at most
+ * ENG_BURST of them and sends them with one sendmmsg per socket. Between
+ * two rounds the loop reads the replies, so thousands of queries
+ * submitted at once never leave in one burst that would overflow the
+ * socket buffers on the way (ours, the server's).
+ */
+#define ENG_BURST	128
 /* Receive buffer asked for each UDP socket (the kernel caps it at
  * net.core.rmem_max). */
 #define ENG_RCVBUF	(1 << 20)
@@ -44,6 +56,8 @@ struct usock {
 	unsigned used;		/* queries sent since it was opened */
 	unsigned pending;	/* IDs registered */
 	struct rq **byid;	/* 65536 slots */
+	struct rq *out[ENG_BURST];	/* queries to send this round */
+	unsigned nout;
 };
 
 enum { TCP_IDLE, TCP_SEND, TCP_LEN, TCP_BODY };
@@ -68,7 +82,7 @@ struct rq {
 	uint8_t q[2 + RESOLV_QUERY_MAX];	/* TCP length + query */
 	size_t qlen;
 	struct ev_timer timer;
-	int starting;		/* the timer starts the first try */
+	struct rq *sq_next;	/* in the engine's start queue */
 	int last, last_err;	/* outcome of the tries that failed */
 	int from_tc;		/* this try went to TCP because of TC */
 	/* TCP */
@@ -84,14 +98,19 @@ struct resolv_engine {
 	struct resolv_conf rc;
 	const struct resolv_server *srv[RESOLV_SERVERS_MAX];
 	unsigned nsrv;
-	struct usock sock[2][ENG_SOCKS];	/* [0] IPv4, [1] IPv6 */
+	struct usock sock[2][ENG_SLOTS];	/* [0] IPv4, [1] IPv6 */
 	struct rq *head;
 	size_t pending;
 	uint16_t rnd[64];
 	unsigned nrnd;
-	uint64_t burst_at;	/* the millisecond of the current burst */
-	unsigned burst;		/* queries started in it */
-	uint8_t rbuf[DNS_MSG_MAX];
+	struct rq *sq_head, *sq_tail;	/* queries not started yet */
+	struct ev_timer start;
+	struct usock *dirty[2 * ENG_SLOTS];	/* sockets with out[] */
+	unsigned ndirty;
+	struct mmsghdr rmsg[ENG_RBATCH], smsg[ENG_BURST];
+	struct iovec riov[ENG_RBATCH], siov[ENG_BURST];
+	struct sockaddr_storage rfrom[ENG_RBATCH];
+	uint8_t rbuf[ENG_RBATCH][ENG_RBUF];
 	struct dns_msg_rr rrs[ENG_RR_MAX];
 };
 
@@ -157,37 +176,65 @@ usock_open(struct resolv_engine *e, struct usock *s)
 	return 0;
 }
 
-/* A socket for the next query of family f. */
+/*
+ * A socket for the next query of family f: one of the first ENG_SOCKS
+ * slots, replaced by a fresh socket when worn (the worn one moves to a
+ * free slot to drain).
+ */
 static struct usock *
 usock_pick(struct resolv_engine *e, int family, int *err)
 {
-	struct usock *set = e->sock[fam_index(family)], *s;
-	unsigned k, start = eng_random(e) % ENG_SOCKS;
+	struct usock *set = e->sock[fam_index(family)], *s, *d;
+	unsigned k = eng_random(e) % ENG_SOCKS;
 
-	for (k = 0; k < ENG_SOCKS; k++) {
-		s = &set[(start + k) % ENG_SOCKS];
-		if (s->fd >= 0 && s->used >= ENG_SOCK_USES && s->pending == 0)
+	s = &set[k];
+	/* (A socket with queries waiting in its batch moves later.) */
+	if (s->fd >= 0 && s->used >= ENG_SOCK_USES && s->nout == 0) {
+		if (s->pending == 0)
 			usock_close(e, s);
-		if (s->fd < 0) {
-			if ((*err = usock_open(e, s)) != 0)
-				return NULL;
-			return s;
+		else {
+			for (k = ENG_SOCKS; k < ENG_SLOTS; k++)
+				if (set[k].fd < 0)
+					break;
+			/* No slot to drain in: keep using the worn one,
+			 * its IDs are still random. */
+			if (k == ENG_SLOTS)
+				return s;
+			d = &set[k];
+			/* Move s (fd, ID table, its queries) to d. */
+			{
+				struct rq **byid = d->byid, *q;
+
+				*d = *s;
+				s->byid = byid;
+				s->fd = -1;
+				s->used = s->pending = 0;
+				ev_io_set(e->l, d->fd, EV_READ, udp_read, d);
+				for (q = e->head; q != NULL; q = q->next)
+					if (q->sock == s)
+						q->sock = d;
+			}
 		}
-		if (s->used < ENG_SOCK_USES)
-			return s;
 	}
-	/* All busy and worn: use one anyway, IDs are still random. */
-	return &set[start];
+	if (s->fd < 0 && (*err = usock_open(e, s)) != 0)
+		return NULL;
+	return s;
 }
 
 static void
 rq_unregister(struct rq *q)
 {
-	if (q->sock != NULL) {
-		q->sock->byid[q->id] = NULL;
-		q->sock->pending--;
-		q->sock = NULL;
-	}
+	struct usock *s = q->sock;
+
+	if (s == NULL)
+		return;
+	s->byid[q->id] = NULL;
+	s->pending--;
+	q->sock = NULL;
+	/* A drained socket closes (a worn one in use closes when picked). */
+	if (s->pending == 0 && s->used >= ENG_SOCK_USES && s->nout == 0 &&
+	    s - s->e->sock[fam_index(s->family)] >= ENG_SOCKS)
+		usock_close(s->e, s);
 }
 
 static void
@@ -402,9 +449,13 @@ rq_prepare(struct rq *q, struct usock *s)
 	return 0;
 }
 
-/* Starts try number q->try. */
+/*
+ * Starts try number q->try. A first try started from the start queue is
+ * put in its socket's batch (batch != 0), sent by eng_flush; retries go
+ * out at once.
+ */
 static void
-rq_send(struct rq *q)
+rq_try(struct rq *q, int batch)
 {
 	struct resolv_engine *e = q->e;
 	struct usock *s;
@@ -432,6 +483,12 @@ rq_send(struct rq *q)
 		rq_tcp_start(q, 0);
 		return;
 	}
+	if (batch && s->nout < ENG_BURST) {
+		if (s->nout == 0)
+			e->dirty[e->ndirty++] = s;
+		s->out[s->nout++] = q;
+		return;
+	}
 	do
 		n = sendto(s->fd, q->q + 2, q->qlen, 0,
 		    (const struct sockaddr *)&q->srv->sa, q->srv->salen);
@@ -444,24 +501,154 @@ rq_send(struct rq *q)
 }
 
 static void
+rq_send(struct rq *q)
+{
+	rq_try(q, 0);
+}
+
+/* Sends every socket's batch, one sendmmsg each. */
+static void
+eng_flush(struct resolv_engine *e)
+{
+	struct rq *failed[ENG_BURST];
+	int ferr[ENG_BURST];
+	unsigned d, k, nf;
+	int n;
+
+	for (d = 0; d < e->ndirty; d++) {
+		struct usock *s = e->dirty[d];
+		unsigned done = 0;
+
+		for (k = 0; k < s->nout; k++) {
+			struct rq *q = s->out[k];
+
+			e->siov[k].iov_base = q->q + 2;
+			e->siov[k].iov_len = q->qlen;
+			memset(&e->smsg[k], 0, sizeof(e->smsg[k]));
+			e->smsg[k].msg_hdr.msg_name = (void *)&q->srv->sa;
+			e->smsg[k].msg_hdr.msg_namelen = q->srv->salen;
+			e->smsg[k].msg_hdr.msg_iov = &e->siov[k];
+			e->smsg[k].msg_hdr.msg_iovlen = 1;
+		}
+		nf = 0;
+		while (done < s->nout) {
+			n = sendmmsg(s->fd, e->smsg + done, s->nout - done, 0);
+			if (n > 0) {
+				done += (unsigned)n;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			/* A full buffer: the rest is left to the timers.
+			 * Another error belongs to the first unsent one. */
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			failed[nf] = s->out[done];
+			ferr[nf++] = errno_code(n < 0 ? errno : EIO);
+			done++;
+		}
+		s->nout = 0;
+		for (k = 0; k < nf; k++)
+			rq_fail(failed[k], RESOLV_NETWORK, ferr[k]);
+	}
+	e->ndirty = 0;
+}
+
+/* The start queue: at most ENG_BURST first tries a round, batched. */
+static void
+eng_start(struct ev_loop *l, struct ev_timer *t, void *ud)
+{
+	struct resolv_engine *e = ud;
+	struct rq *q;
+	unsigned n;
+
+	(void)t;
+	for (n = 0; n < ENG_BURST && e->sq_head != NULL; n++) {
+		q = e->sq_head;
+		e->sq_head = q->sq_next;
+		if (e->sq_head == NULL)
+			e->sq_tail = NULL;
+		q->sq_next = NULL;
+		rq_try(q, 1);
+	}
+	eng_flush(e);
+	if (e->sq_head != NULL && ev_timer_at(l, &e->start, ev_now(l)) != 0) {
+		/* Out of memory for the timer heap: fail what waits. */
+		while ((q = e->sq_head) != NULL) {
+			e->sq_head = q->sq_next;
+			rq_finish(q, RESOLV_NETWORK, MX_ENOMEM);
+		}
+		e->sq_tail = NULL;
+	}
+}
+
+/* One datagram read from s: is it the reply to one of our queries? */
+static void
+udp_one(struct usock *s, const uint8_t *pkt, size_t n,
+    const struct sockaddr_storage *from, socklen_t flen, int trunc)
+{
+	struct resolv_engine *e = s->e;
+	struct dns_msg m;
+	struct rq *q;
+	int err;
+
+	if (n < 2)
+		return;
+	q = s->byid[(uint16_t)(pkt[0] << 8 | pkt[1])];
+	/* RFC 5452 9.1: only from the address and port asked. */
+	if (q == NULL || q->tstate != TCP_IDLE || !same_addr(from, flen,
+	    q->srv))
+		return;
+	if (trunc) {
+		rq_fail(q, RESOLV_MALFORMED, MX_ESPACE);
+		return;
+	}
+	switch (resolv_reply_match(pkt, n, q->id, q->name, q->nlen, q->qtype,
+	    &m, e->rrs, ENG_RR_MAX, &err)) {
+	case RESOLV_REPLY_IGNORE:
+		break;
+	case RESOLV_REPLY_BAD:
+		rq_fail(q, RESOLV_MALFORMED, err);
+		break;
+	case RESOLV_REPLY_OK:
+		rq_reply(q, &m, pkt, n, 0);
+		break;
+	}
+}
+
+static struct usock *
+usock_by_fd(struct resolv_engine *e, int family, int fd)
+{
+	unsigned k;
+
+	for (k = 0; k < ENG_SLOTS; k++)
+		if (e->sock[fam_index(family)][k].fd == fd)
+			return &e->sock[fam_index(family)][k];
+	return NULL;
+}
+
+static void
 udp_read(struct ev_loop *l, int fd, unsigned events, void *ud)
 {
 	struct usock *s = ud;
 	struct resolv_engine *e = s->e;
-	struct sockaddr_storage from;
-	socklen_t flen;
-	struct dns_msg m;
-	struct rq *q;
-	ssize_t n;
-	unsigned k;
-	int err;
+	unsigned round, k;
+	int n;
 
 	(void)l;
 	(void)events;
-	for (k = 0; k < ENG_READ_BATCH && s->fd == fd; k++) {
-		flen = sizeof(from);
-		n = recvfrom(fd, e->rbuf, sizeof(e->rbuf), MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &flen);
+	for (round = 0; round < ENG_READ_ROUNDS && s->fd == fd; round++) {
+		for (k = 0; k < ENG_RBATCH; k++) {
+			e->riov[k].iov_base = e->rbuf[k];
+			e->riov[k].iov_len = ENG_RBUF;
+			memset(&e->rmsg[k].msg_hdr, 0,
+			    sizeof(e->rmsg[k].msg_hdr));
+			e->rmsg[k].msg_hdr.msg_name = &e->rfrom[k];
+			e->rmsg[k].msg_hdr.msg_namelen = sizeof(e->rfrom[k]);
+			e->rmsg[k].msg_hdr.msg_iov = &e->riov[k];
+			e->rmsg[k].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, e->rmsg, ENG_RBATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -469,28 +656,25 @@ udp_read(struct ev_loop *l, int fd, unsigned events, void *ud)
 			 * (which one of the servers it came from is not
 			 * known: the timer covers it). */
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
+				break;
 			continue;
 		}
-		if (n < 2)
-			continue;
-		q = s->byid[(uint16_t)(e->rbuf[0] << 8 | e->rbuf[1])];
-		/* RFC 5452 9.1: only from the address and port asked. */
-		if (q == NULL || q->tstate != TCP_IDLE ||
-		    !same_addr(&from, flen, q->srv))
-			continue;
-		switch (resolv_reply_match(e->rbuf, (size_t)n, q->id, q->name,
-		    q->nlen, q->qtype, &m, e->rrs, ENG_RR_MAX, &err)) {
-		case RESOLV_REPLY_IGNORE:
-			break;
-		case RESOLV_REPLY_BAD:
-			rq_fail(q, RESOLV_MALFORMED, err);
-			break;
-		case RESOLV_REPLY_OK:
-			rq_reply(q, &m, e->rbuf, (size_t)n, 0);
-			break;
+		for (k = 0; k < (unsigned)n; k++) {
+			/* A retry started by a reply may have moved this
+			 * socket to a draining slot, or closed it. */
+			if (s->fd != fd && (s = usock_by_fd(e, s->family,
+			    fd)) == NULL)
+				break;
+			udp_one(s, e->rbuf[k], e->rmsg[k].msg_len, &e->rfrom[k],
+			    e->rmsg[k].msg_hdr.msg_namelen,
+			    (e->rmsg[k].msg_hdr.msg_flags & MSG_TRUNC) != 0);
 		}
+		if ((unsigned)n < ENG_RBATCH || s == NULL || s->fd != fd)
+			break;
 	}
+	/* Answers may have queued follow-up tries to send. */
+	if (e->ndirty > 0)
+		eng_flush(e);
 }
 
 /*
@@ -594,11 +778,7 @@ rq_tcp_start(struct rq *q, int from_tc)
 	int fd;
 
 	/* A late UDP reply to this ID must not count any more. */
-	if (q->sock != NULL) {
-		q->sock->byid[q->id] = NULL;
-		q->sock->pending--;
-		q->sock = NULL;
-	}
+	rq_unregister(q);
 	q->from_tc = from_tc;
 	/* A TC reply may come late in its try: TCP gets a whole timeout. */
 	if (from_tc && ev_timer_at(e->l, &q->timer, ev_now(e->l) +
@@ -629,24 +809,8 @@ rq_timer(struct ev_loop *l, struct ev_timer *t, void *ud)
 {
 	struct rq *q = ud;
 
+	(void)l;
 	(void)t;
-	if (q->starting) {
-		struct resolv_engine *e = q->e;
-
-		if (e->burst_at != ev_now(l)) {
-			e->burst_at = ev_now(l);
-			e->burst = 0;
-		}
-		if (e->burst >= ENG_BURST) {
-			if (ev_timer_at(l, &q->timer, ev_now(l) + 1) != 0)
-				rq_finish(q, RESOLV_NETWORK, MX_ENOMEM);
-			return;
-		}
-		e->burst++;
-		q->starting = 0;
-		rq_send(q);
-		return;
-	}
 	rq_fail(q, q->tstate != TCP_IDLE && q->from_tc ? RESOLV_TRUNCATED :
 	    RESOLV_TIMEOUT, 0);
 }
@@ -663,12 +827,13 @@ resolv_engine_new(struct ev_loop *l, const struct resolv_conf *rc)
 		return NULL;
 	e->l = l;
 	e->rc = *rc;
+	ev_timer_init(&e->start, eng_start, e);
 	if (e->rc.attempts == 0)
 		e->rc.attempts = 1;
 	if (e->rc.timeout_ms == 0)
 		e->rc.timeout_ms = 1;
 	for (f = 0; f < 2; f++)
-		for (k = 0; k < ENG_SOCKS; k++) {
+		for (k = 0; k < ENG_SLOTS; k++) {
 			e->sock[f][k].e = e;
 			e->sock[f][k].fd = -1;
 			e->sock[f][k].family = f ? AF_INET6 : AF_INET;
@@ -691,6 +856,8 @@ resolv_engine_free(struct resolv_engine *e)
 
 	if (e == NULL)
 		return;
+	ev_timer_stop(e->l, &e->start);
+	e->sq_head = e->sq_tail = NULL;
 	while (e->head != NULL) {
 		struct resolv_result *r = e->head->r;
 
@@ -698,7 +865,7 @@ resolv_engine_free(struct resolv_engine *e)
 		resolv_result_free(r);
 	}
 	for (f = 0; f < 2; f++)
-		for (k = 0; k < ENG_SOCKS; k++) {
+		for (k = 0; k < ENG_SLOTS; k++) {
 			usock_close(e, &e->sock[f][k]);
 			free(e->sock[f][k].byid);
 		}
@@ -763,12 +930,17 @@ engine_query(struct resolv_engine *e, const struct resolv_server *srv,
 	ev_timer_init(&q->timer, rq_timer, q);
 	/* The first try starts from the loop, so that fn never runs
 	 * inside this call. */
-	q->starting = 1;
-	if (ev_timer_at(e->l, &q->timer, ev_now(e->l)) != 0) {
+	if (e->sq_head == NULL && ev_timer_at(e->l, &e->start,
+	    ev_now(e->l)) != 0) {
 		free(q);
 		free(r);
 		return MX_ENOMEM;
 	}
+	if (e->sq_tail != NULL)
+		e->sq_tail->sq_next = q;
+	else
+		e->sq_head = q;
+	e->sq_tail = q;
 	q->next = e->head;
 	if (e->head != NULL)
 		e->head->prev = q;

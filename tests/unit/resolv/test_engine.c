@@ -275,6 +275,15 @@ fake_start(struct fake *f, struct ev_loop *l, enum mode mode, int tcp)
 	f->l = l;
 	f->mode = mode;
 	f->udp = bound_socket(SOCK_DGRAM, 0, &f->port);
+	{
+		int big = 4 << 20;
+
+		/* As root: past net.core.rmem_max (a server's own setting). */
+		if (setsockopt(f->udp, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+		    sizeof(big)) != 0)
+			setsockopt(f->udp, SOL_SOCKET, SO_RCVBUF, &big,
+			    sizeof(big));
+	}
 	f->udp2 = bound_socket(SOCK_DGRAM, 0, NULL);
 	f->tcp = -1;
 	if (tcp) {
@@ -619,9 +628,10 @@ thousands_in_flight_over_few_sockets(void **state)
 		resolv_result_free(run->r[i]);
 	}
 	assert_int_equal(ok, 2000);
-	/* Source ports change (RFC 5452) yet stay few: 2000 queries with
-	 * 256 per socket need 8 sockets, 4 at a time. */
-	assert_true(f.nports >= 2);
+	/* Source ports change under load (RFC 5452): 2000 queries at 256
+	 * per socket need at least 2000 / 256 of them; fresh ones replace
+	 * the worn, so there are only a few more. */
+	assert_true(f.nports >= 2000 / 256);
 	assert_true(f.nports <= 2000 / 256 + 4 + 1);
 	resolv_engine_free(run->e);
 	fake_stop(&f);
