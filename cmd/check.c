@@ -152,6 +152,9 @@ jaddr(const struct audit_addr *ad)
 		json_object_set_new(p, "forward",
 		    jstatus(ad->ptr[m].fwd_status));
 		json_object_set_new(p, "match", json_boolean(ad->ptr[m].match));
+		json_object_set_new(p, "forward_address",
+		    ad->ptr[m].got.family ? json_string(mail_addr_text(
+		    &ad->ptr[m].got, a)) : json_null());
 		json_object_set_new(p, "alias", json_boolean(ad->ptr[m].alias));
 		json_array_append_new(ptrs, p);
 	}
@@ -317,7 +320,7 @@ static void
 print_addr(const struct check_ctx *c, const struct audit_addr *ad,
     const char *indent, int last, FILE *fp)
 {
-	char a[46], pn[DNS_NAME_TEXT_MAX];
+	char a[46], got[46], pn[DNS_NAME_TEXT_MAX];
 	const char *fam = ad->a.family == AF_INET ? "A   " : "AAAA";
 	int ok = ad->iprev == AUDIT_IPREV_PASS;
 
@@ -335,9 +338,8 @@ print_addr(const struct check_ctx *c, const struct audit_addr *ad,
 
 		text_name(p->name, p->nlen, pn, sizeof(pn));
 		fprintf(fp, " -> PTR %s -> %s %s", pn, ad->a.family ==
-		    AF_INET ? "A" : "AAAA", p->match ? a :
-		    p->fwd_status == RESOLV_OK ? "other address" :
-		    rst(p->fwd_status));
+		    AF_INET ? "A" : "AAAA", p->match ? a : p->got.family ?
+		    mail_addr_text(&p->got, got) : rst(p->fwd_status));
 		if (ad->nptr > 1)
 			fprintf(fp, " (+%u PTR)", ad->nptr - 1);
 	}

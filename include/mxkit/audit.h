@@ -61,6 +61,7 @@ struct audit_ptr {
 	size_t nlen;
 	int fwd_status;		/* enum resolv_status of A (v4) / AAAA (v6) */
 	int match;		/* the forward lookup gave the address back */
+	struct mail_addr got;	/* else its first address (family 0: none) */
 	int alias;		/* the PTR target owns a CNAME */
 };
 

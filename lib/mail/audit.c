@@ -161,10 +161,16 @@ on_fwd(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 
 	p->fwd_status = res->status;
 	p->alias = res->nalias > 0;
-	for (n = 0; n < res->nrr; n++)
-		if (res->rr[n].len == want &&
-		    memcmp(resolv_rr_data(res, n), ad->a.a, want) == 0)
+	for (n = 0; n < res->nrr; n++) {
+		if (res->rr[n].len != want)
+			continue;
+		if (memcmp(resolv_rr_data(res, n), ad->a.a, want) == 0)
 			p->match = 1;
+		else if (p->got.family == 0) {
+			p->got.family = ad->a.family;
+			memcpy(p->got.a, resolv_rr_data(res, n), want);
+		}
+	}
 }
 
 static void

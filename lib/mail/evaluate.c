@@ -398,7 +398,8 @@ eval_addr(struct eval *ev, struct audit_addr *ad,
 		    at, ad->nptr, fails > 0 ? ", and not all lead back" : "");
 	if (ad->iprev == AUDIT_IPREV_PASS && h != NULL &&
 	    !dns_name_equal(ad->ptr[ad->pass].name, ad->ptr[ad->pass].nlen,
-	    h->name, h->nlen)) {
+	    h->name, h->nlen) && !dns_name_equal(ad->ptr[ad->pass].name,
+	    ad->ptr[ad->pass].nlen, h->canon, h->clen)) {
 		name_text(ad->ptr[ad->pass].name, ad->ptr[ad->pass].nlen, pn,
 		    sizeof(pn));
 		find(ev, "PTR-NOT-MX-NAME", -1, at, "%s leads back through %s, "
@@ -547,7 +548,9 @@ eval_hosts(struct eval *ev)
 			    "DANE applies only if the zone is DNSSEC-signed, "
 			    "which mxkit does not validate", hn);
 	}
-	if (looked > 0 && usable == 0 && temp == 0)
+	/* Exchanges never looked up (IP literals, bad names) count as
+	 * unusable too: no exchange yields an address. */
+	if (usable == 0 && temp == 0 && r->nhost > 0)
 		find(ev, "NO-USABLE-MX", -1, "", "no MX target has an "
 		    "address: mail bounces");
 	else if (looked > 0 && usable == 0 && temp > 0 && looked == temp) {
