@@ -107,8 +107,9 @@ static const struct audit_check checks[] = {
 	  "check the server is up and reachable on port 53, UDP and TCP" },
 	{ "NS-LOOKUP-FAIL", W, "ns", "the name servers could not be found",
 	  "publish NS records with addresses" },
-	{ "TRAP-MX-DETECTED", I, "trap", "the last MX is alone at a much "
-	  "higher preference (a trap layout)", "nothing to do" },
+	{ "TRAP-MX-DETECTED", I, "trap", "the last MX is alone at the highest "
+	  "preference (the layout of a trap MX)", "nothing to do if it is "
+	  "one; else mind that it gets the mail when the others fail" },
 	{ "TRAP-NOT-FOUND", E, "trap", "the --trap host is not an MX target",
 	  "publish it as the highest-numbered MX" },
 	{ "TRAP-EQUAL-PREF", E, "trap", "the trap shares its preference with a "
@@ -434,7 +435,8 @@ eval_hosts(struct eval *ev)
 	struct audit_report *r = ev->r;
 	char hn[DNS_NAME_TEXT_MAX], cn[DNS_NAME_TEXT_MAX], at[46];
 	unsigned i, k, m, n, usable = 0, with_v4 = 0, looked = 0, temp = 0;
-	unsigned distinct = 0;
+	unsigned distinct = 0, best_addrs = 0;
+	uint16_t best_pref = 0;
 	struct mail_addr seen[AUDIT_HOSTS_MAX * 2 * AUDIT_ADDRS_MAX];
 
 	for (i = 0; i < r->nhost; i++) {
@@ -498,6 +500,10 @@ eval_hosts(struct eval *ev)
 		}
 		usable++;
 		with_v4 += v4;
+		if (usable == 1)
+			best_pref = h->pref;
+		if (h->pref == best_pref)
+			best_addrs += h->naddr;
 		if ((h->st_a >= 0 && resolv_status_temp(h->st_a)) ||
 		    (h->st_aaaa >= 0 && resolv_status_temp(h->st_aaaa)))
 			find(ev, "MX-TARGET-TEMPFAIL", -1, hn, "one address "
@@ -567,10 +573,15 @@ eval_hosts(struct eval *ev)
 	if (usable > 0 && with_v4 == 0)
 		find(ev, "ALL-MX-IPV6-ONLY", -1, "", "no MX target has an A "
 		    "record: IPv4-only senders cannot deliver");
+	/* spec 3.6: one distinct address (T01's note, one host with A and
+	 * AAAA, is not what the condition says; the condition wins). */
 	if (distinct == 1)
 		find(ev, "MX-SINGLE", -1, "", "all mail goes to one address");
 	if (r->nmx > 10)
 		find(ev, "MX-MANY", -1, "", "%u MX records", r->nmx);
+	else if (best_addrs > 5)
+		find(ev, "MX-MANY", -1, "", "%u addresses at the best "
+		    "preference: senders try at most 5", best_addrs);
 }
 
 /* spec 3.6 TRAP-*: --trap names the trap, else the layout is detected. */
@@ -783,6 +794,9 @@ eval_mx(struct eval *ev)
 			    "a preference other than 0");
 		return;
 	}
+	/* --only mx: the hosts were never looked up, nothing to say. */
+	if (ev->o->flags & AUDIT_ONLY_MX)
+		return;
 	if (r->wildcard_status == RESOLV_OK)
 		find(ev, "MX-WILDCARD", -1, dn, "a random name below %s has an "
 		    "MX: a wildcard MX", dn);
@@ -805,6 +819,13 @@ eval_implicit(struct eval *ev)
 		    "its own address (implicit MX)", dn);
 		for (k = 0; k < r->self.naddr; k++)
 			eval_addr(ev, &r->self.addr[k], &r->self);
+		for (k = 0; k < r->self.naddr; k++)
+			if (r->self.addr[k].a.family == AF_INET)
+				break;
+		if (k == r->self.naddr)
+			find(ev, "ALL-MX-IPV6-ONLY", -1, dn, "%s (implicit MX) "
+			    "has no A record: IPv4-only senders cannot "
+			    "deliver", dn);
 		if (r->spf.nrec == 1 && strcasecmp(r->spf.text,
 		    "v=spf1 -all") == 0)
 			find(ev, "SUGGEST-NULL-MX", -1, dn, "%s sends no mail "
