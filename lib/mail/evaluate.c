@@ -435,7 +435,7 @@ eval_hosts(struct eval *ev)
 	struct audit_report *r = ev->r;
 	char hn[DNS_NAME_TEXT_MAX], cn[DNS_NAME_TEXT_MAX], at[46];
 	unsigned i, k, m, n, usable = 0, with_v4 = 0, looked = 0, temp = 0;
-	unsigned distinct = 0, best_addrs = 0;
+	unsigned distinct = 0, best_addrs = 0, unlooked = 0;
 	uint16_t best_pref = 0;
 	struct mail_addr seen[AUDIT_HOSTS_MAX * 2 * AUDIT_ADDRS_MAX];
 
@@ -469,8 +469,10 @@ eval_hosts(struct eval *ev)
 		if (name_special(h->name, h->nlen))
 			find(ev, "MX-TARGET-SPECIAL", -1, hn, "MX %u %s is a "
 			    "reserved name (RFC 6761)", h->pref, hn);
-		if (h->st_a < 0 && h->st_aaaa < 0)
+		if (h->st_a < 0 && h->st_aaaa < 0) {
+			unlooked++;	/* --only mx */
 			continue;
+		}
 		looked++;
 		if (!dns_name_equal(h->canon, h->clen, h->name, h->nlen)) {
 			name_text(h->canon, h->clen, cn, sizeof(cn));
@@ -556,7 +558,7 @@ eval_hosts(struct eval *ev)
 	}
 	/* Exchanges never looked up (IP literals, bad names) count as
 	 * unusable too: no exchange yields an address. */
-	if (usable == 0 && temp == 0 && r->nhost > 0)
+	if (usable == 0 && temp == 0 && unlooked == 0 && r->nhost > 0)
 		find(ev, "NO-USABLE-MX", -1, "", "no MX target has an "
 		    "address: mail bounces");
 	else if (looked > 0 && usable == 0 && temp > 0 && looked == temp) {
@@ -794,14 +796,13 @@ eval_mx(struct eval *ev)
 			    "a preference other than 0");
 		return;
 	}
-	/* --only mx: the hosts were never looked up, nothing to say. */
-	if (ev->o->flags & AUDIT_ONLY_MX)
-		return;
 	if (r->wildcard_status == RESOLV_OK)
 		find(ev, "MX-WILDCARD", -1, dn, "a random name below %s has an "
 		    "MX: a wildcard MX", dn);
 	eval_hosts(ev);
-	eval_trap(ev);
+	/* --only mx looked no host up: the layout's families are unknown. */
+	if (!(ev->o->flags & AUDIT_ONLY_MX))
+		eval_trap(ev);
 }
 
 static void
