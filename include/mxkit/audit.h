@@ -157,7 +157,9 @@ struct audit_report {
 	/* policies */
 	struct audit_txt spf, dmarc, mtasts, tlsrpt;
 	unsigned spf_lookups;	/* DNS-querying terms, includes followed */
-	int spf_lookup_fail;	/* an include could not be resolved */
+	unsigned spf_records;	/* SPF records read (the domain's, includes) */
+	char spf_fail[DNS_NAME_TEXT_MAX + 64];	/* an include that gave no
+						   record, and why ("" none) */
 	/* --sending-ip */
 	struct audit_addr sending[AUDIT_SENDING_MAX];
 	unsigned nsending;

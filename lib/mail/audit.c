@@ -8,6 +8,7 @@
 
 #include "mxkit/audit.h"
 #include "mxkit/err.h"
+#include "mxkit/policy.h"
 
 /*
  * One audit is a set of queries in flight. Each answer may start more
@@ -23,6 +24,11 @@ struct audit_job {
 	audit_done_fn *fn;
 	void *ud;
 	unsigned pending;
+	/* SPF include/redirect targets already asked (RFC 7208 4.6.4 caps
+	 * the walk at 10 lookups anyway; this stops loops). */
+	uint8_t spf_seen[AUDIT_SPF_LOOKUPS + 1][DNS_NAME_MAX];
+	size_t spf_seen_len[AUDIT_SPF_LOOKUPS + 1];
+	unsigned nspf_seen;
 };
 
 struct ask;
@@ -481,11 +487,86 @@ take_txt(struct audit_txt *t, const struct resolv_result *res,
 	}
 }
 
+static void spf_follow(struct audit_job *j, const char *txt);
+
+/* A record reached by include: or redirect=: its own terms count too. */
+static void
+on_spf_include(struct audit_job *j, struct resolv_result *res,
+    const struct ask *a)
+{
+	struct audit_report *r = j->r;
+	struct audit_txt t;
+	char name[DNS_NAME_TEXT_MAX];
+
+	memset(&t, 0, sizeof(t));
+	take_txt(&t, res, "v=spf1");
+	if (t.nrec == 1) {
+		r->spf_records++;
+		spf_follow(j, t.text);
+		return;
+	}
+	/* RFC 7208 5.2: an include without exactly one record is a
+	 * permerror (a temporary failure a temperror). */
+	if (r->spf_fail[0] == '\0' && a->i < (int)j->nspf_seen &&
+	    dns_name_to_text(j->spf_seen[a->i], j->spf_seen_len[a->i], name,
+	    sizeof(name)) > 0)
+		snprintf(r->spf_fail, sizeof(r->spf_fail), "%s: %s", name,
+		    t.nrec > 1 ? "more than one SPF record" :
+		    res->status == RESOLV_OK || res->status == RESOLV_NODATA ?
+		    "no SPF record" : resolv_status_text(res->status));
+}
+
+/* Adds a record's lookups and asks for the records its targets lead to,
+ * while the total stays within the limit. */
+static void
+spf_follow(struct audit_job *j, const char *txt)
+{
+	struct audit_report *r = j->r;
+	struct mail_spf *spf = malloc(sizeof(*spf));
+	unsigned k, m;
+
+	if (spf == NULL) {
+		r->oom = 1;
+		return;
+	}
+	mail_spf_parse(txt, strlen(txt), spf);
+	r->spf_lookups += spf->lookups;
+	for (k = 0; k < spf->ntarget && r->spf_lookups <= AUDIT_SPF_LOOKUPS &&
+	    j->nspf_seen <= AUDIT_SPF_LOOKUPS; k++) {
+		uint8_t n[DNS_NAME_MAX];
+		size_t nl;
+		const char *d = spf->target[k].domain;
+
+		if (spf->target[k].macro || spf->target[k].cut ||
+		    dns_name_from_text(d, strlen(d), (const uint8_t *)"", 1, n,
+		    &nl, NULL) != 0)
+			continue;
+		dns_name_lower(n, nl);
+		for (m = 0; m < j->nspf_seen; m++)
+			if (dns_name_equal(j->spf_seen[m], j->spf_seen_len[m], n,
+			    nl))
+				break;
+		if (m < j->nspf_seen)
+			continue;
+		memcpy(j->spf_seen[j->nspf_seen], n, nl);
+		j->spf_seen_len[j->nspf_seen] = nl;
+		ask(j, NULL, n, nl, DNS_TYPE_TXT, RESOLV_Q_CHASE,
+		    on_spf_include, (int)j->nspf_seen, 0, 0, 0);
+		j->nspf_seen++;
+	}
+	free(spf);
+}
+
 static void
 on_spf(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	(void)a;
 	take_txt(&j->r->spf, res, "v=spf1");
+	/* Exactly one record to evaluate (RFC 7208 4.5). */
+	if (j->r->spf.nrec == 1) {
+		j->r->spf_records = 1;
+		spf_follow(j, j->r->spf.text);
+	}
 }
 
 static void
@@ -568,8 +649,17 @@ take_hosts(struct audit_job *j, const struct resolv_result *res)
 			h->kind = MAIL_HOST_NULL;
 		else if (mail_name_literal(h->name, h->nlen, &lit))
 			h->kind = MAIL_HOST_IPLIT;
-		else if (!mail_name_ldh(h->name, h->nlen))
-			h->kind = MAIL_HOST_BADNAME;
+		else {
+			int hc = mail_hostname_check(h->name, h->nlen);
+
+			/* An underscore alone is looked up (Postfix takes
+			 * it) and reported as a warning. */
+			if (hc == MAIL_HOSTNAME_IP_LITERAL)
+				h->kind = MAIL_HOST_IPLIT;
+			else if (hc != MAIL_HOSTNAME_OK &&
+			    hc != MAIL_HOSTNAME_UNDERSCORE)
+				h->kind = MAIL_HOST_BADNAME;
+		}
 	}
 	/* R-1035-1: unsigned preferences, stable order. */
 	for (i = 1; i < r->nhost; i++) {

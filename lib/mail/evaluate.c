@@ -9,6 +9,7 @@
 
 #include "mxkit/audit.h"
 #include "mxkit/err.h"
+#include "mxkit/policy.h"
 
 /*
  * The catalogue: ID, default severity, group (for --skip), title, fix.
@@ -153,6 +154,9 @@ static const struct audit_check checks[] = {
 	{ "SPF-TOO-MANY-LOOKUPS", E, "spf", "the SPF record needs more than 10 "
 	  "DNS lookups", "flatten includes: over 10 is a permerror "
 	  "(RFC 7208 4.6.4)" },
+	{ "SPF-INCLUDE-FAIL", E, "spf", "an SPF include or redirect leads to "
+	  "no record", "fix or remove the include: a target without exactly "
+	  "one SPF record is a permerror (RFC 7208 5.2)" },
 	{ "SPF-PTR", W, "spf", "the SPF record uses ptr",
 	  "replace ptr by ip4/ip6 or a (RFC 7208 5.5 says SHOULD NOT)" },
 	{ "DMARC-MISSING", W, "dmarc", "no DMARC record",
@@ -351,6 +355,8 @@ eval_addr(struct eval *ev, struct audit_addr *ad,
 	int hard = sending ? AUDIT_ERROR : -1;
 	unsigned m, fails = 0;
 	struct mail_addr lit;
+	char why[MAIL_PTR_WHY_MAX];
+	int hc;
 
 	iprev(ad);
 	mail_addr_text(&ad->a, at);
@@ -376,13 +382,18 @@ eval_addr(struct eval *ev, struct audit_addr *ad,
 		struct audit_ptr *p = &ad->ptr[m];
 
 		name_text(p->name, p->nlen, pn, sizeof(pn));
+		hc = mail_hostname_check(p->name, p->nlen);
 		if (mail_name_literal(p->name, p->nlen, &lit) ||
-		    !mail_name_ldh(p->name, p->nlen)) {
+		    (hc != MAIL_HOSTNAME_OK && hc != MAIL_HOSTNAME_UNDERSCORE)) {
 			find(ev, "PTR-NUMERIC-OR-INVALID", -1, at, "PTR of %s "
-			    "is %s, not a host name", at, pn);
+			    "is %s, not a host name (%s)", at, pn, hc < 0 ?
+			    "malformed" : mail_hostname_text(hc));
 			fails++;
 			continue;
 		}
+		if (mail_ptr_generic(p->name, p->nlen, &ad->a, why) > 0)
+			find(ev, "PTR-GENERIC", hard, at, "PTR of %s, %s, looks "
+			    "generic: %s", at, pn, why);
 		if (p->alias)
 			find(ev, "PTR-TARGET-ALIAS", -1, at, "PTR of %s names "
 			    "%s, an alias (CNAME)", at, pn);
@@ -463,6 +474,11 @@ eval_hosts(struct eval *ev)
 		default:
 			break;
 		}
+		if (mail_hostname_check(h->name, h->nlen) ==
+		    MAIL_HOSTNAME_UNDERSCORE)
+			find(ev, "MX-TARGET-BAD-SYNTAX", AUDIT_WARN, hn, "MX %u "
+			    "%s has an underscore: not a host name (Postfix "
+			    "tolerates it, others may not)", h->pref, hn);
 		if (mail_name_doubled(h->name, h->nlen, r->canon, r->clen))
 			find(ev, "MX-TARGET-SUSPECT-RELATIVE", -1, hn, "%s "
 			    "repeats the domain: a forgotten trailing dot?", hn);
@@ -526,6 +542,11 @@ eval_hosts(struct eval *ev)
 			if (addr_loopbackish(&ad->a))
 				find(ev, "MX-TARGET-SPECIAL", -1, hn, "%s "
 				    "resolves to %s", hn, at);
+			else if (!mail_addr_public(&ad->a, r->profile ==
+			    AUDIT_PROFILE_LAB ? MAIL_ADDR_LAB : 0))
+				find(ev, "MX-TARGET-NONPUBLIC", -1, at, "%s has "
+				    "%s: %s", hn, at, mail_addr_class_text(
+				    mail_addr_classify(&ad->a)));
 			for (n = 0; n < distinct; n++)
 				if (addr_eq(&seen[n], &ad->a))
 					break;
@@ -735,6 +756,109 @@ eval_ns(struct eval *ev)
 	(void)answered;
 }
 
+/* The domain's one SPF record is exactly "v=spf1 -all". */
+static int
+spf_null(const struct audit_report *r)
+{
+	struct mail_spf *spf;
+	int v;
+
+	if (r->spf.nrec != 1 || (spf = malloc(sizeof(*spf))) == NULL)
+		return 0;
+	mail_spf_parse(r->spf.text, strlen(r->spf.text), spf);
+	v = spf->null_record;
+	free(spf);
+	return v;
+}
+
+/* The domain's SPF record lets some sender pass (NULL-MX-SENDER). */
+static int
+spf_authorises(const struct audit_report *r)
+{
+	struct mail_spf *spf;
+	int v;
+
+	if (r->spf.nrec != 1 || (spf = malloc(sizeof(*spf))) == NULL)
+		return 0;
+	mail_spf_parse(r->spf.text, strlen(r->spf.text), spf);
+	v = spf->authorises;
+	free(spf);
+	return v;
+}
+
+/*
+ * The first error note of a parsed policy record, for its *-SYNTAX
+ * finding; notes that are findings of their own (SPF-PASS-ALL,
+ * SPF-TOO-MANY-LOOKUPS: the audit counts includes too) are left to them.
+ */
+static const struct mail_policy_note *
+first_error(const struct mail_policy_notes *n)
+{
+	const struct audit_check *c;
+	unsigned i;
+
+	for (i = 0; i < n->nnote; i++) {
+		if (n->note[i].level != MX_DIAG_ERROR)
+			continue;
+		c = audit_check_find(n->note[i].code);
+		if (c != NULL && strstr(c->id, "-SYNTAX") == NULL)
+			continue;
+		return &n->note[i];
+	}
+	return NULL;
+}
+
+static void
+eval_spf(struct eval *ev, const char *dn)
+{
+	struct audit_report *r = ev->r;
+	struct mail_spf *spf = malloc(sizeof(*spf));
+	const struct mail_policy_note *e;
+
+	if (spf == NULL) {
+		ev->oom = 1;
+		return;
+	}
+	mail_spf_parse(r->spf.text, strlen(r->spf.text), spf);
+	if ((e = first_error(&spf->notes)) != NULL)
+		find(ev, "SPF-SYNTAX", -1, dn, "SPF of %s, term %u: %s", dn,
+		    e->term, e->text);
+	if (spf->all == MAIL_SPF_Q_PASS)
+		find(ev, "SPF-PASS-ALL", -1, dn, "SPF of %s ends with +all: "
+		    "every host may send as %s", dn, dn);
+	if (r->spf_lookups > AUDIT_SPF_LOOKUPS)
+		find(ev, "SPF-TOO-MANY-LOOKUPS", -1, dn, "SPF of %s needs more "
+		    "than %d DNS lookups (%u counted, includes followed)", dn,
+		    AUDIT_SPF_LOOKUPS, r->spf_lookups);
+	if (spf->nptr > 0)
+		find(ev, "SPF-PTR", -1, dn, "SPF of %s uses the ptr mechanism",
+		    dn);
+	if (r->spf_fail[0] != '\0')
+		find(ev, "SPF-INCLUDE-FAIL", -1, dn, "SPF of %s includes %s",
+		    dn, r->spf_fail);
+	free(spf);
+}
+
+static void
+eval_dmarc(struct eval *ev, const char *dn)
+{
+	struct audit_report *r = ev->r;
+	struct mail_dmarc *d = malloc(sizeof(*d));
+	const struct mail_policy_note *e;
+
+	if (d == NULL) {
+		ev->oom = 1;
+		return;
+	}
+	mail_dmarc_parse(r->dmarc.text, strlen(r->dmarc.text), d);
+	if ((e = first_error(&d->notes)) != NULL)
+		find(ev, "DMARC-SYNTAX", -1, dn, "DMARC of %s: %s", dn, e->text);
+	else if (d->p == MAIL_DMARC_P_NONE)
+		find(ev, "DMARC-POLICY-NONE", -1, dn, "DMARC of %s: p=none, "
+		    "reports only", dn);
+	free(d);
+}
+
 static void
 eval_mx(struct eval *ev)
 {
@@ -791,6 +915,10 @@ eval_mx(struct eval *ev)
 			    "preference %u", r->host[0].pref);
 		else
 			find(ev, "NULL-MX", -1, dn, "%s takes no mail", dn);
+		if (spf_authorises(r))
+			find(ev, "NULL-MX-SENDER", -1, dn, "%s publishes a null "
+			    "MX but its SPF record authorises senders: bounces "
+			    "to its mail cannot be delivered", dn);
 		if (zero == 0 && nulls < r->nhost)
 			find(ev, "NULL-MX-NONZERO-PREF", -1, dn, "null MX with "
 			    "a preference other than 0");
@@ -827,8 +955,7 @@ eval_implicit(struct eval *ev)
 			find(ev, "ALL-MX-IPV6-ONLY", -1, dn, "%s (implicit MX) "
 			    "has no A record: IPv4-only senders cannot "
 			    "deliver", dn);
-		if (r->spf.nrec == 1 && strcasecmp(r->spf.text,
-		    "v=spf1 -all") == 0)
+		if (spf_null(r))
 			find(ev, "SUGGEST-NULL-MX", -1, dn, "%s sends no mail "
 			    "(SPF -all) and has no MX: a null MX says it takes "
 			    "none", dn);
@@ -857,6 +984,8 @@ eval_policies(struct eval *ev)
 		else if (r->spf.nrec > 1)
 			find(ev, "SPF-MULTIPLE", -1, dn, "%u v=spf1 records at "
 			    "%s", r->spf.nrec, dn);
+		else
+			eval_spf(ev, dn);
 	}
 	if (r->dmarc.status >= 0 && !resolv_status_temp(r->dmarc.status)) {
 		if (r->dmarc.nrec == 0)
@@ -865,15 +994,42 @@ eval_policies(struct eval *ev)
 		else if (r->dmarc.nrec > 1)
 			find(ev, "DMARC-MULTIPLE", -1, dn, "%u DMARC records "
 			    "at _dmarc.%s", r->dmarc.nrec, dn);
+		else
+			eval_dmarc(ev, dn);
 	}
 	if (r->mtasts.status >= 0 && !resolv_status_temp(r->mtasts.status) &&
 	    r->mtasts.nrec == 0)
 		find(ev, "MTA-STS-MISSING", -1, dn, "no v=STSv1 TXT record at "
 		    "_mta-sts.%s", dn);
+	else if (r->mtasts.nrec > 0) {
+		struct mail_sts sts;
+		const struct mail_policy_note *e;
+
+		mail_sts_parse(r->mtasts.text, strlen(r->mtasts.text), &sts);
+		if ((e = first_error(&sts.notes)) != NULL || r->mtasts.nrec > 1)
+			find(ev, "MTA-STS-SYNTAX", -1, dn, "MTA-STS record at "
+			    "_mta-sts.%s: %s", dn, r->mtasts.nrec > 1 ?
+			    "more than one record" : e->text);
+	}
 	if (r->tlsrpt.status >= 0 && !resolv_status_temp(r->tlsrpt.status) &&
 	    r->tlsrpt.nrec == 0)
 		find(ev, "TLSRPT-MISSING", -1, dn, "no v=TLSRPTv1 TXT record at "
 		    "_smtp._tls.%s", dn);
+	else if (r->tlsrpt.nrec > 0) {
+		struct mail_tlsrpt *t = malloc(sizeof(*t));
+		const struct mail_policy_note *e;
+
+		if (t == NULL) {
+			ev->oom = 1;
+			return;
+		}
+		mail_tlsrpt_parse(r->tlsrpt.text, strlen(r->tlsrpt.text), t);
+		if ((e = first_error(&t->notes)) != NULL || r->tlsrpt.nrec > 1)
+			find(ev, "TLSRPT-SYNTAX", -1, dn, "TLS-RPT record at "
+			    "_smtp._tls.%s: %s", dn, r->tlsrpt.nrec > 1 ?
+			    "more than one record" : e->text);
+		free(t);
+	}
 }
 
 int
