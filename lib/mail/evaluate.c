@@ -372,8 +372,10 @@ eval_addr(struct eval *ev, struct audit_addr *ad,
 		    at, h ? "" : "", resolv_status_name(ad->ptr_status));
 		return;
 	case AUDIT_IPREV_TEMPERROR:
-		find(ev, "PTR-TEMPFAIL", -1, at, "reverse lookup of %s failed "
-		    "temporarily (iprev temperror)", at);
+		find(ev, "PTR-TEMPFAIL", -1, at, "%s of %s failed temporarily "
+		    "(iprev temperror)", ad->ptr_status == RESOLV_OK ?
+		    "the forward lookup of the PTR name" : "the reverse lookup",
+		    at);
 		break;
 	default:
 		break;
