@@ -12,9 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cmd.h"
+#include "jw.h"
 #include "mxkit/audit.h"
 #include "mxkit/err.h"
 #include "mxkit/mail.h"
@@ -90,8 +89,8 @@ struct check_ctx {
 	uint64_t t0;
 	struct ev_timer tick;
 	int sfd;
-	char *obuf;		/* one JSON line */
-	size_t obuf_cap;
+	unsigned ticks;
+	struct jw jw;		/* one JSON line */
 	int oom;
 };
 
@@ -118,179 +117,246 @@ rst(int st)
 }
 
 /*
- * JSON (the schema in the README).
+ * JSON (the schema in the README), written with jw: one report per line
+ * in bulk mode, indented for one domain.
  */
-static json_t *
-jname(const uint8_t *n, size_t len)
+static void
+wname(struct jw *w, const uint8_t *n, size_t len)
 {
 	char t[DNS_NAME_TEXT_MAX];
 
 	text_name(n, len, t, sizeof(t));
-	return json_string(t);
+	jw_str(w, t);
 }
 
-static json_t *
-jstatus(int st)
+static void
+wstatus(struct jw *w, int st)
 {
-	return st < 0 ? json_null() : json_string(resolv_status_name(st));
+	if (st < 0)
+		jw_null(w);
+	else
+		jw_str(w, resolv_status_name(st));
 }
 
-static json_t *
-jaddr(const struct audit_addr *ad)
+static void
+waddr(struct jw *w, const struct audit_addr *ad)
 {
-	json_t *o = json_object(), *ptrs = json_array(), *p;
 	char a[46];
 	unsigned m;
 
-	json_object_set_new(o, "address",
-	    json_string(mail_addr_text(&ad->a, a)));
-	json_object_set_new(o, "ptr_status", jstatus(ad->ptr_status));
+	jw_obj(w);
+	jw_key(w, "address");
+	jw_str(w, mail_addr_text(&ad->a, a));
+	jw_key(w, "ptr_status");
+	wstatus(w, ad->ptr_status);
+	jw_key(w, "ptr");
+	jw_arr(w);
 	for (m = 0; m < ad->nptr; m++) {
-		p = json_object();
-		json_object_set_new(p, "name", jname(ad->ptr[m].name,
-		    ad->ptr[m].nlen));
-		json_object_set_new(p, "forward",
-		    jstatus(ad->ptr[m].fwd_status));
-		json_object_set_new(p, "match", json_boolean(ad->ptr[m].match));
-		json_object_set_new(p, "forward_address",
-		    ad->ptr[m].got.family ? json_string(mail_addr_text(
-		    &ad->ptr[m].got, a)) : json_null());
-		json_object_set_new(p, "alias", json_boolean(ad->ptr[m].alias));
-		json_array_append_new(ptrs, p);
+		jw_obj(w);
+		jw_key(w, "name");
+		wname(w, ad->ptr[m].name, ad->ptr[m].nlen);
+		jw_key(w, "forward");
+		wstatus(w, ad->ptr[m].fwd_status);
+		jw_key(w, "match");
+		jw_bool(w, ad->ptr[m].match);
+		jw_key(w, "forward_address");
+		if (ad->ptr[m].got.family)
+			jw_str(w, mail_addr_text(&ad->ptr[m].got, a));
+		else
+			jw_null(w);
+		jw_key(w, "alias");
+		jw_bool(w, ad->ptr[m].alias);
+		jw_obj_end(w);
 	}
-	json_object_set_new(o, "ptr", ptrs);
-	json_object_set_new(o, "iprev", json_string(audit_iprev_name(ad->iprev)));
-	return o;
+	jw_arr_end(w);
+	jw_key(w, "iprev");
+	jw_str(w, audit_iprev_name(ad->iprev));
+	jw_obj_end(w);
 }
 
-static json_t *
-jhost(const struct audit_host *h, int mx)
+static void
+whost(struct jw *w, const struct audit_host *h, int mx)
 {
-	json_t *o = json_object(), *addrs = json_array();
 	unsigned k;
 
-	if (mx)
-		json_object_set_new(o, "preference", json_integer(h->pref));
-	json_object_set_new(o, "name", jname(h->name, h->nlen));
-	json_object_set_new(o, "canonical", h->clen && !dns_name_equal(
-	    h->canon, h->clen, h->name, h->nlen) ? jname(h->canon, h->clen) :
-	    json_null());
-	json_object_set_new(o, "kind", json_string(
-	    mail_host_status_name(h->kind)));
-	json_object_set_new(o, "a", jstatus(h->st_a));
-	json_object_set_new(o, "aaaa", jstatus(h->st_aaaa));
-	if (mx)
-		json_object_set_new(o, "tlsa", jstatus(h->tlsa_status));
+	jw_obj(w);
+	if (mx) {
+		jw_key(w, "preference");
+		jw_int(w, h->pref);
+	}
+	jw_key(w, "name");
+	wname(w, h->name, h->nlen);
+	jw_key(w, "canonical");
+	if (h->clen && !dns_name_equal(h->canon, h->clen, h->name, h->nlen))
+		wname(w, h->canon, h->clen);
+	else
+		jw_null(w);
+	jw_key(w, "kind");
+	jw_str(w, mail_host_status_name(h->kind));
+	jw_key(w, "a");
+	wstatus(w, h->st_a);
+	jw_key(w, "aaaa");
+	wstatus(w, h->st_aaaa);
+	if (mx) {
+		jw_key(w, "tlsa");
+		wstatus(w, h->tlsa_status);
+	}
+	jw_key(w, "addresses");
+	jw_arr(w);
 	for (k = 0; k < h->naddr; k++)
-		json_array_append_new(addrs, jaddr(&h->addr[k]));
-	json_object_set_new(o, "addresses", addrs);
-	return o;
+		waddr(w, &h->addr[k]);
+	jw_arr_end(w);
+	jw_obj_end(w);
 }
 
-static json_t *
-jtxt(const struct audit_txt *t)
+static void
+wtxt(struct jw *w, const char *key, const struct audit_txt *t)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "status", jstatus(t->status));
-	json_object_set_new(o, "records", json_integer(t->nrec));
-	json_object_set_new(o, "text", t->nrec ? json_string(t->text) :
-	    json_null());
-	return o;
+	jw_key(w, key);
+	jw_obj(w);
+	jw_key(w, "status");
+	wstatus(w, t->status);
+	jw_key(w, "records");
+	jw_int(w, t->nrec);
+	jw_key(w, "text");
+	if (t->nrec)
+		jw_str(w, t->text);
+	else
+		jw_null(w);
+	jw_obj_end(w);
 }
 
-static json_t *
-report_json(const struct audit_report *r)
+static void
+report_json(struct jw *w, const struct audit_report *r)
 {
-	json_t *j = json_object(), *mx, *hosts, *ns, *servers, *pol, *fs, *f;
-	json_t *sum, *send;
 	char a[46];
 	unsigned i, k;
 	size_t n;
 
-	json_object_set_new(j, "domain", jname(r->domain, r->dlen));
-	json_object_set_new(j, "canonical", !dns_name_equal(r->canon, r->clen,
-	    r->domain, r->dlen) ? jname(r->canon, r->clen) : json_null());
-	json_object_set_new(j, "profile", json_string(
-	    r->profile == AUDIT_PROFILE_TUTORIAL ? "tutorial" :
-	    r->profile == AUDIT_PROFILE_LAB ? "lab" : "default"));
-	mx = json_object();
-	json_object_set_new(mx, "status", jstatus(r->mx_status));
-	json_object_set_new(mx, "records", json_integer(r->nmx));
-	json_object_set_new(mx, "implicit", json_boolean(r->implicit));
-	json_object_set_new(mx, "needs_tcp", json_boolean(r->mx_tcp));
-	json_object_set_new(mx, "ttl_consistent",
-	    json_boolean(!r->mx_ttl_mixed));
-	json_object_set_new(mx, "wildcard", jstatus(r->wildcard_status));
-	json_object_set_new(j, "mx", mx);
-	hosts = json_array();
+	jw_obj(w);
+	jw_key(w, "domain");
+	wname(w, r->domain, r->dlen);
+	jw_key(w, "canonical");
+	if (!dns_name_equal(r->canon, r->clen, r->domain, r->dlen))
+		wname(w, r->canon, r->clen);
+	else
+		jw_null(w);
+	jw_key(w, "profile");
+	jw_str(w, r->profile == AUDIT_PROFILE_TUTORIAL ? "tutorial" :
+	    r->profile == AUDIT_PROFILE_LAB ? "lab" : "default");
+	jw_key(w, "mx");
+	jw_obj(w);
+	jw_key(w, "status");
+	wstatus(w, r->mx_status);
+	jw_key(w, "records");
+	jw_int(w, r->nmx);
+	jw_key(w, "implicit");
+	jw_bool(w, r->implicit);
+	jw_key(w, "needs_tcp");
+	jw_bool(w, r->mx_tcp);
+	jw_key(w, "ttl_consistent");
+	jw_bool(w, !r->mx_ttl_mixed);
+	jw_key(w, "wildcard");
+	wstatus(w, r->wildcard_status);
+	jw_obj_end(w);
+	jw_key(w, "hosts");
+	jw_arr(w);
 	for (i = 0; i < r->nhost; i++)
-		json_array_append_new(hosts, jhost(&r->host[i], 1));
-	json_object_set_new(j, "hosts", hosts);
-	json_object_set_new(j, "implicit_host", r->implicit ?
-	    jhost(&r->self, 0) : json_null());
-	ns = json_object();
-	json_object_set_new(ns, "status", jstatus(r->ns_status));
-	json_object_set_new(ns, "zone", r->zlen ? jname(r->zone, r->zlen) :
-	    json_null());
-	servers = json_array();
+		whost(w, &r->host[i], 1);
+	jw_arr_end(w);
+	jw_key(w, "implicit_host");
+	if (r->implicit)
+		whost(w, &r->self, 0);
+	else
+		jw_null(w);
+	jw_key(w, "ns");
+	jw_obj(w);
+	jw_key(w, "status");
+	wstatus(w, r->ns_status);
+	jw_key(w, "zone");
+	if (r->zlen)
+		wname(w, r->zone, r->zlen);
+	else
+		jw_null(w);
+	jw_key(w, "servers");
+	jw_arr(w);
 	for (i = 0; i < r->nns; i++) {
-		json_t *s = json_object(), *addrs = json_array();
-
-		json_object_set_new(s, "name", jname(r->ns[i].name,
-		    r->ns[i].nlen));
+		jw_obj(w);
+		jw_key(w, "name");
+		wname(w, r->ns[i].name, r->ns[i].nlen);
+		jw_key(w, "addresses");
+		jw_arr(w);
 		for (k = 0; k < r->ns[i].naddr; k++) {
 			const struct audit_nsaddr *na = &r->ns[i].addr[k];
-			json_t *x = json_object();
 
-			json_object_set_new(x, "address", json_string(
-			    mail_addr_text(&na->a, a)));
-			json_object_set_new(x, "mx", jstatus(na->mx_status));
-			json_object_set_new(x, "authoritative",
-			    json_boolean(na->aa));
-			json_object_set_new(x, "mx_set", json_string(na->mxset));
-			json_object_set_new(x, "soa", jstatus(na->soa_status));
-			json_object_set_new(x, "serial", na->soa_status ==
-			    RESOLV_OK ? json_integer(na->serial) : json_null());
-			json_array_append_new(addrs, x);
+			jw_obj(w);
+			jw_key(w, "address");
+			jw_str(w, mail_addr_text(&na->a, a));
+			jw_key(w, "mx");
+			wstatus(w, na->mx_status);
+			jw_key(w, "authoritative");
+			jw_bool(w, na->aa);
+			jw_key(w, "mx_set");
+			jw_str(w, na->mxset);
+			jw_key(w, "soa");
+			wstatus(w, na->soa_status);
+			jw_key(w, "serial");
+			if (na->soa_status == RESOLV_OK)
+				jw_int(w, na->serial);
+			else
+				jw_null(w);
+			jw_obj_end(w);
 		}
-		json_object_set_new(s, "addresses", addrs);
-		json_array_append_new(servers, s);
+		jw_arr_end(w);
+		jw_obj_end(w);
 	}
-	json_object_set_new(ns, "servers", servers);
-	json_object_set_new(j, "ns", ns);
-	pol = json_object();
-	json_object_set_new(pol, "spf", jtxt(&r->spf));
-	json_object_set_new(pol, "dmarc", jtxt(&r->dmarc));
-	json_object_set_new(pol, "mta_sts", jtxt(&r->mtasts));
-	json_object_set_new(pol, "tls_rpt", jtxt(&r->tlsrpt));
-	json_object_set_new(j, "policies", pol);
-	send = json_array();
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_key(w, "policies");
+	jw_obj(w);
+	wtxt(w, "spf", &r->spf);
+	wtxt(w, "dmarc", &r->dmarc);
+	wtxt(w, "mta_sts", &r->mtasts);
+	wtxt(w, "tls_rpt", &r->tlsrpt);
+	jw_obj_end(w);
+	jw_key(w, "sending");
+	jw_arr(w);
 	for (i = 0; i < r->nsending; i++)
-		json_array_append_new(send, jaddr(&r->sending[i]));
-	json_object_set_new(j, "sending", send);
-	fs = json_array();
+		waddr(w, &r->sending[i]);
+	jw_arr_end(w);
+	jw_key(w, "findings");
+	jw_arr(w);
 	for (n = 0; n < r->nfinding; n++) {
 		const struct audit_finding *x = &r->finding[n];
 
-		f = json_object();
-		json_object_set_new(f, "id", json_string(x->check->id));
-		json_object_set_new(f, "severity",
-		    json_string(audit_sev_name(x->sev)));
-		json_object_set_new(f, "subject", json_string(x->subject));
-		json_object_set_new(f, "message", json_string(x->msg));
-		json_object_set_new(f, "fix", json_string(x->check->fix));
-		json_array_append_new(fs, f);
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_str(w, x->check->id);
+		jw_key(w, "severity");
+		jw_str(w, audit_sev_name(x->sev));
+		jw_key(w, "subject");
+		jw_str(w, x->subject);
+		jw_key(w, "message");
+		jw_str(w, x->msg);
+		jw_key(w, "fix");
+		jw_str(w, x->check->fix);
+		jw_obj_end(w);
 	}
-	json_object_set_new(j, "findings", fs);
-	sum = json_object();
-	json_object_set_new(sum, "errors", json_integer(r->count[AUDIT_ERROR]));
-	json_object_set_new(sum, "warnings", json_integer(r->count[AUDIT_WARN]));
-	json_object_set_new(sum, "info", json_integer(r->count[AUDIT_INFO]));
-	json_object_set_new(j, "summary", sum);
-	json_object_set_new(j, "exit", json_integer(audit_exit_status(r)));
-	json_object_set_new(j, "queries", json_integer(r->queries));
-	return j;
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_obj(w);
+	jw_key(w, "errors");
+	jw_int(w, r->count[AUDIT_ERROR]);
+	jw_key(w, "warnings");
+	jw_int(w, r->count[AUDIT_WARN]);
+	jw_key(w, "info");
+	jw_int(w, r->count[AUDIT_INFO]);
+	jw_obj_end(w);
+	jw_key(w, "exit");
+	jw_int(w, audit_exit_status(r));
+	jw_key(w, "queries");
+	jw_int(w, r->queries);
+	jw_obj_end(w);
 }
 
 /*
@@ -491,11 +557,19 @@ check_one(struct check_ctx *c, const uint8_t *dom, size_t dlen)
 		return CHECK_EXIT_SOFTWARE;
 	}
 	if (c->json) {
-		json_t *j = report_json(c->one);
+		struct jw w;
 
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		jw_init(&w, 2);
+		report_json(&w, c->one);
+		if (w.oom) {
+			jw_free(&w);
+			warnx_("check: out of memory");
+			audit_report_free(c->one);
+			return CHECK_EXIT_SOFTWARE;
+		}
+		fwrite(w.buf, 1, w.len, stdout);
 		fputc('\n', stdout);
-		json_decref(j);
+		jw_free(&w);
 	} else
 		print_text(c, c->one, stdout);
 	st = audit_exit_status(c->one);
@@ -509,30 +583,18 @@ check_one(struct check_ctx *c, const uint8_t *dom, size_t dlen)
  */
 static void bulk_fill(struct check_ctx *c);
 
-/* One JSON line: dumped into one buffer and written with one call
- * (jansson's file output makes a stdio call per token). */
+/* One JSON line, written with one call. */
 static void
-bulk_write(struct check_ctx *c, json_t *j)
+bulk_write(struct check_ctx *c, const struct audit_report *r)
 {
-	size_t n = json_dumpb(j, c->obuf, c->obuf_cap, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER);
-	char *p;
-
-	if (n >= c->obuf_cap) {
-		p = realloc(c->obuf, n + 1);
-		if (p == NULL) {
-			c->oom = 1;
-			return;
-		}
-		c->obuf = p;
-		c->obuf_cap = n + 1;
-		n = json_dumpb(j, c->obuf, c->obuf_cap, JSON_COMPACT |
-		    JSON_PRESERVE_ORDER);
-	}
-	if (n == 0)
+	jw_reset(&c->jw);
+	report_json(&c->jw, r);
+	if (c->jw.oom) {
+		c->oom = 1;
 		return;
-	c->obuf[n] = '\n';
-	fwrite(c->obuf, 1, n + 1, stdout);
+	}
+	fwrite(c->jw.buf, 1, c->jw.len, stdout);
+	putc('\n', stdout);
 }
 
 static void
@@ -542,7 +604,6 @@ bulk_done(struct audit_report *r, void *ud)
 	size_t n, m, ncheck;
 	const struct audit_check *cat = audit_checks(&ncheck);
 	int st = audit_exit_status(r);
-	json_t *j;
 
 	c->inflight--;
 	c->done++;
@@ -558,9 +619,7 @@ bulk_done(struct audit_report *r, void *ud)
 		if (m == n)
 			c->count_by_check[r->finding[n].check - cat]++;
 	}
-	j = report_json(r);
-	bulk_write(c, j);
-	json_decref(j);
+	bulk_write(c, r);
 	audit_report_free(r);
 	bulk_fill(c);
 	if (c->inflight == 0 && (c->eof || c->stop))
@@ -644,13 +703,17 @@ progress(struct check_ctx *c, int final)
 		fputc('\n', stderr);
 }
 
+/* Every 100 ms: what is done reaches the reader (stdout is block
+ * buffered), and every other tick the progress line is redrawn. */
 static void
 on_tick(struct ev_loop *l, struct ev_timer *t, void *ud)
 {
 	struct check_ctx *c = ud;
 
-	progress(c, 0);
-	ev_timer_at(l, t, ev_now(l) + 200);
+	fflush(stdout);
+	if (++c->ticks % 2 == 0)
+		progress(c, 0);
+	ev_timer_at(l, t, ev_now(l) + 100);
 }
 
 static void
@@ -740,12 +803,7 @@ check_bulk(struct check_ctx *c, const char *file)
 			return CHECK_EXIT_USAGE;
 		}
 	}
-	c->obuf_cap = 65536;
-	c->obuf = malloc(c->obuf_cap);
-	if (c->obuf == NULL) {
-		free(c->count_by_check);
-		return CHECK_EXIT_SOFTWARE;
-	}
+	jw_init(&c->jw, 0);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	c->tty = isatty(STDERR_FILENO);
 	if (c->tty)
@@ -766,8 +824,7 @@ check_bulk(struct check_ctx *c, const char *file)
 	if (c->sfd >= 0)
 		ev_io_set(c->l, c->sfd, EV_READ, on_signal, c);
 	ev_timer_init(&c->tick, on_tick, c);
-	if (c->tty)
-		ev_timer_at(c->l, &c->tick, ev_now(c->l) + 200);
+	ev_timer_at(c->l, &c->tick, ev_now(c->l) + 100);
 	c->t0 = now_ms();
 	bulk_fill(c);
 	while (c->inflight > 0 && !c->stop)
@@ -787,7 +844,7 @@ check_bulk(struct check_ctx *c, const char *file)
 		fclose(c->in);
 	bulk_summary(c, stderr);
 	free(c->count_by_check);
-	free(c->obuf);
+	jw_free(&c->jw);
 	if (c->oom) {
 		warnx_("check: out of memory: some reports were not written");
 		return CHECK_EXIT_SOFTWARE;
