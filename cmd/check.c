@@ -895,18 +895,6 @@ list_checks(void)
 		    audit_sev_name(cat[i].sev), cat[i].group, cat[i].title);
 }
 
-static int
-uarg(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *e;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &e, 10);
-	return *e != '\0' || errno != 0 || *out < lo || *out > hi ? -1 : 0;
-}
-
 int
 cmd_check(int argc, char **argv)
 {
@@ -957,7 +945,7 @@ cmd_check(int argc, char **argv)
 			nsrv++;
 			break;
 		case 'P':
-			if (uarg(optarg, 1, 65535, &v) != 0) {
+			if (cmd_number(optarg, 1, 65535, &v) != 0) {
 				warnx_("--ns-port: '%s' is not a port", optarg);
 				return CHECK_EXIT_USAGE;
 			}
@@ -1018,7 +1006,7 @@ cmd_check(int argc, char **argv)
 			bulk_file = optarg;
 			break;
 		case 'n':
-			if (uarg(optarg, 1, BULK_PARALLEL_MAX, &v) != 0) {
+			if (cmd_number(optarg, 1, BULK_PARALLEL_MAX, &v) != 0) {
 				warnx_("--parallel: '%s' is not a number from 1 "
 				    "to %d", optarg, BULK_PARALLEL_MAX);
 				return CHECK_EXIT_USAGE;
@@ -1026,7 +1014,7 @@ cmd_check(int argc, char **argv)
 			c->parallel = (unsigned)v;
 			break;
 		case 'T':
-			if (uarg(optarg, 1, 300, &v) != 0) {
+			if (cmd_number(optarg, 1, 300, &v) != 0) {
 				warnx_("--timeout: '%s' is not a number of "
 				    "seconds from 1 to 300", optarg);
 				return CHECK_EXIT_USAGE;
@@ -1034,7 +1022,7 @@ cmd_check(int argc, char **argv)
 			timeout = (long)v;
 			break;
 		case 'A':
-			if (uarg(optarg, 1, 10, &v) != 0) {
+			if (cmd_number(optarg, 1, 10, &v) != 0) {
 				warnx_("--attempts: '%s' is not a number from "
 				    "1 to 10", optarg);
 				return CHECK_EXIT_USAGE;

@@ -48,5 +48,11 @@ void findings_sort(struct findings *f);
 /* Prints "file:line:col: level: message [CODE]" lines to fp. */
 void findings_print(const struct findings *f, FILE *fp, int with_info);
 void findings_free(struct findings *f);
+/*
+ * A decimal option value from lo to hi: 0 and *out, or -1 (not a number,
+ * trailing junk, out of range). For every command's numeric options.
+ */
+int cmd_number(const char *s, unsigned long lo, unsigned long hi,
+    unsigned long *out);
 /* The program name for messages ("mxkit zone"). */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,4 +1,5 @@
 /* findings.c -- collecting, ordering and printing diagnostics for people */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,17 @@ findings_free(struct findings *f)
 	free(f->v);
 	f->v = NULL;
 	f->n = f->cap = 0;
+}
+
+int
+cmd_number(const char *s, unsigned long lo, unsigned long hi,
+    unsigned long *out)
+{
+	char *e;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &e, 10);
+	return *e != '\0' || errno != 0 || *out < lo || *out > hi ? -1 : 0;
 }

@@ -83,18 +83,6 @@ route_lookup(void *ud, const uint8_t *name, size_t len, uint16_t qtype,
 }
 
 static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *e;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &e, 10);
-	return *e != '\0' || errno != 0 || *out > max ? -1 : 0;
-}
-
-static int
 parse_family(const char *s, int *out)
 {
 	if (strcmp(s, "any") == 0)
@@ -376,7 +364,7 @@ cmd_route(int argc, char **argv)
 			}
 			break;
 		case 'x':
-			if (parse_uint(optarg, MAIL_MX_MAX, &v) != 0) {
+			if (cmd_number(optarg, 0, MAIL_MX_MAX, &v) != 0) {
 				warnx_("--max-addrs: '%s' is not a number from "
 				    "0 to %d", optarg, MAIL_MX_MAX);
 				return ROUTE_EXIT_USAGE;
@@ -384,7 +372,7 @@ cmd_route(int argc, char **argv)
 			o.max_addrs = (unsigned)v;
 			break;
 		case 'S':
-			if (parse_uint(optarg, ~0ul, &v) != 0) {
+			if (cmd_number(optarg, 0, ~0ul, &v) != 0) {
 				warnx_("--seed: '%s' is not a number", optarg);
 				return ROUTE_EXIT_USAGE;
 			}
@@ -414,7 +402,7 @@ cmd_route(int argc, char **argv)
 			o.nself_addr++;
 			break;
 		case 't':
-			if (parse_uint(optarg, 300, &v) != 0 || v == 0) {
+			if (cmd_number(optarg, 0, 300, &v) != 0 || v == 0) {
 				warnx_("--timeout: '%s' is not a number of "
 				    "seconds from 1 to 300", optarg);
 				return ROUTE_EXIT_USAGE;
@@ -422,7 +410,7 @@ cmd_route(int argc, char **argv)
 			timeout = (long)v;
 			break;
 		case 'A':
-			if (parse_uint(optarg, 10, &v) != 0 || v == 0) {
+			if (cmd_number(optarg, 0, 10, &v) != 0 || v == 0) {
 				warnx_("--attempts: '%s' is not a number from "
 				    "1 to 10", optarg);
 				return ROUTE_EXIT_USAGE;

@@ -19,18 +19,6 @@ route_connect_init(struct route_connect *rc)
 	mail_probe_opts_init(&rc->po);
 }
 
-static int
-number(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *e;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &e, 10);
-	return *e != '\0' || errno != 0 || *out < lo || *out > hi ? -1 : 0;
-}
-
 int
 route_connect_opt(struct route_connect *rc, int c, const char *arg)
 {
@@ -43,7 +31,7 @@ route_connect_opt(struct route_connect *rc, int c, const char *arg)
 		return 1;
 	case ROUTE_OPT_CONNECT_TIMEOUT:
 	case ROUTE_OPT_REPLY_TIMEOUT:
-		if (number(arg, 1, TIMEOUT_MAX_S, &v) != 0) {
+		if (cmd_number(arg, 1, TIMEOUT_MAX_S, &v) != 0) {
 			warnx_("--%s: '%s' is not a number of seconds from 1 "
 			    "to %d", c == ROUTE_OPT_CONNECT_TIMEOUT ?
 			    "connect-timeout" : "reply-timeout", arg,
@@ -56,7 +44,7 @@ route_connect_opt(struct route_connect *rc, int c, const char *arg)
 			rc->po.reply_timeout_ms = (unsigned)v * 1000;
 		return 1;
 	case ROUTE_OPT_MAX_SESSIONS:
-		if (number(arg, 0, SESSIONS_MAX, &v) != 0) {
+		if (cmd_number(arg, 0, SESSIONS_MAX, &v) != 0) {
 			warnx_("--max-sessions: '%s' is not a number from 0 "
 			    "to %d", arg, SESSIONS_MAX);
 			return -1;
@@ -64,7 +52,7 @@ route_connect_opt(struct route_connect *rc, int c, const char *arg)
 		rc->po.max_sessions = (unsigned)v;
 		return 1;
 	case ROUTE_OPT_SMTP_PORT:
-		if (number(arg, 1, 65535, &v) != 0) {
+		if (cmd_number(arg, 1, 65535, &v) != 0) {
 			warnx_("--smtp-port: '%s' is not a port number",
 			    arg);
 			return -1;

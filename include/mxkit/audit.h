@@ -143,7 +143,7 @@ struct audit_report {
 	int mx_tcp;		/* the MX answer needed TCP */
 	int mx_ttl_mixed;
 	unsigned nmx;		/* records received */
-	struct audit_host host[AUDIT_HOSTS_MAX];
+	struct audit_host *host;	/* nhost of them (AUDIT_HOSTS_MAX) */
 	unsigned nhost;
 	int implicit;		/* no MX: the domain's own addresses */
 	struct audit_host self;	/* those addresses */
@@ -152,7 +152,7 @@ struct audit_report {
 	int ns_status;
 	uint8_t zone[DNS_NAME_MAX];	/* where the NS RRset was found */
 	size_t zlen;
-	struct audit_ns ns[AUDIT_NS_MAX];
+	struct audit_ns *ns;		/* nns of them (AUDIT_NS_MAX) */
 	unsigned nns;
 	/* policies */
 	struct audit_txt spf, dmarc, mtasts, tlsrpt;

@@ -115,34 +115,6 @@ skip_group(const struct audit_job *j, const char *group)
 	return 0;
 }
 
-/* The reverse name of an address: in-addr.arpa, or ip6.arpa with all 32
- * nibbles (RFC 3596 2.5). */
-static size_t
-reverse_name(const struct mail_addr *a, uint8_t out[DNS_NAME_MAX])
-{
-	static const char hex[] = "0123456789abcdef";
-	char t[128];
-	size_t n = 0, len = 0;
-	int i;
-
-	if (a->family == AF_INET)
-		n = (size_t)snprintf(t, sizeof(t), "%u.%u.%u.%u.in-addr.arpa.",
-		    a->a[3], a->a[2], a->a[1], a->a[0]);
-	else {
-		for (i = 15; i >= 0; i--) {
-			t[n++] = hex[a->a[i] & 0xf];
-			t[n++] = '.';
-			t[n++] = hex[a->a[i] >> 4];
-			t[n++] = '.';
-		}
-		memcpy(t + n, "ip6.arpa.", 9);
-		n += 9;
-	}
-	if (dns_name_from_text(t, n, NULL, 0, out, &len, NULL) != 0)
-		return 0;
-	return len;
-}
-
 static struct audit_host *
 host_of(struct audit_job *j, int i)
 {
@@ -154,6 +126,21 @@ addr_of(struct audit_job *j, int i, int k)
 {
 	return i == HOST_SENDING ? &j->r->sending[k] :
 	    &host_of(j, i)->addr[k];
+}
+
+/* The name of record n of res (a PTR or NS target), lowercased; its
+ * length, or 0 when it is not a name. */
+static size_t
+rdata_name(const struct resolv_result *res, unsigned n,
+    uint8_t out[DNS_NAME_MAX])
+{
+	int len = dns_name_wire_len(resolv_rr_data(res, n), res->rr[n].len);
+
+	if (len <= 0)
+		return 0;
+	memcpy(out, resolv_rr_data(res, n), (size_t)len);
+	dns_name_lower(out, (size_t)len);
+	return (size_t)len;
 }
 
 /* PTR target: its forward address of the same family (RFC 8601 3). */
@@ -184,7 +171,6 @@ on_ptr(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	struct audit_addr *ad = addr_of(j, a->i, a->k);
 	unsigned n;
-	int len;
 
 	ad->ptr_status = res->status;
 	if (res->nrr == 0 || ad->ptr != NULL)
@@ -198,14 +184,10 @@ on_ptr(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 	for (n = 0; n < res->nrr && ad->nptr < AUDIT_PTRS_MAX; n++) {
 		struct audit_ptr *p = &ad->ptr[ad->nptr];
 
-		len = dns_name_wire_len(resolv_rr_data(res, n), res->rr[n].len);
-		if (len <= 0)
-			continue;
 		memset(p, 0, sizeof(*p));
-		memcpy(p->name, resolv_rr_data(res, n), (size_t)len);
-		p->nlen = (size_t)len;
+		if ((p->nlen = rdata_name(res, n, p->name)) == 0)
+			continue;
 		p->fwd_status = -1;
-		dns_name_lower(p->name, p->nlen);
 		/* A numeric PTR name is never looked up (spec P13). */
 		if (!mail_name_literal(p->name, p->nlen, &(struct mail_addr){ 0 }))
 			ask(j, NULL, p->name, p->nlen, ad->a.family == AF_INET ?
@@ -220,11 +202,12 @@ ask_ptr(struct audit_job *j, int i, int k)
 {
 	struct audit_addr *ad = addr_of(j, i, k);
 	uint8_t rev[DNS_NAME_MAX];
-	size_t len = reverse_name(&ad->a, rev);
+	size_t len = 0;
 
 	ad->ptr_status = -1;
 	ad->pass = -1;
-	if (len == 0 || skip_group(j, "ptr"))
+	/* in-addr.arpa, or ip6.arpa with all 32 nibbles (RFC 3596 2.5) */
+	if (mail_addr_reverse(&ad->a, rev, &len) != 0 || skip_group(j, "ptr"))
 		return;
 	ask(j, NULL, rev, len, DNS_TYPE_PTR, RESOLV_Q_CHASE, on_ptr, i, k, 0,
 	    0);
@@ -410,7 +393,6 @@ on_ns(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 	struct audit_report *r = j->r;
 	size_t off;
 	unsigned n;
-	int len;
 
 	(void)a;
 	r->ns_status = res->status;
@@ -424,18 +406,20 @@ on_ns(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 			    0, 0, 0, 0);
 		return;
 	}
-	if (res->status != RESOLV_OK)
+	if (res->status != RESOLV_OK || r->ns != NULL || res->nrr == 0)
 		return;
+	r->ns = calloc(res->nrr < AUDIT_NS_MAX ? res->nrr : AUDIT_NS_MAX,
+	    sizeof(*r->ns));
+	if (r->ns == NULL) {
+		r->oom = 1;
+		return;
+	}
 	for (n = 0; n < res->nrr && r->nns < AUDIT_NS_MAX; n++) {
 		struct audit_ns *ns = &r->ns[r->nns];
 
-		len = dns_name_wire_len(resolv_rr_data(res, n), res->rr[n].len);
-		if (len <= 0)
-			continue;
 		memset(ns, 0, sizeof(*ns));
-		memcpy(ns->name, resolv_rr_data(res, n), (size_t)len);
-		ns->nlen = (size_t)len;
-		dns_name_lower(ns->name, ns->nlen);
+		if ((ns->nlen = rdata_name(res, n, ns->name)) == 0)
+			continue;
 		ns->st_a = ns->st_aaaa = -1;
 		ask(j, NULL, ns->name, ns->nlen, DNS_TYPE_A, RESOLV_Q_CHASE,
 		    on_ns_addr, (int)r->nns, 0, 0, AF_INET);
@@ -622,6 +606,13 @@ take_hosts(struct audit_job *j, const struct resolv_result *res)
 	struct mail_addr lit;
 
 	r->nmx = res->nrr;
+	/* Allocated to fit: a report stays small in a bulk window. */
+	r->host = calloc(res->nrr < AUDIT_HOSTS_MAX ? res->nrr :
+	    AUDIT_HOSTS_MAX, sizeof(*r->host));
+	if (r->host == NULL) {
+		r->oom = 1;
+		return;
+	}
 	for (n = 1; n < res->nrr; n++)
 		if (res->rr[n].ttl != res->rr[0].ttl)
 			r->mx_ttl_mixed = 1;
@@ -841,6 +832,8 @@ audit_report_free(struct audit_report *r)
 		return;
 	for (i = 0; i < r->nhost; i++)
 		host_free(&r->host[i]);
+	free(r->host);
+	free(r->ns);
 	host_free(&r->self);
 	for (i = 0; i < r->nsending; i++)
 		free(r->sending[i].ptr);

@@ -30,6 +30,8 @@ report(const char *domain)
 	struct audit_report *r = calloc(1, sizeof(*r));
 
 	assert_non_null(r);
+	r->host = calloc(AUDIT_HOSTS_MAX, sizeof(*r->host));
+	assert_non_null(r->host);
 	r->dlen = wname(domain, r->domain);
 	memcpy(r->canon, r->domain, r->dlen);
 	r->clen = r->dlen;
