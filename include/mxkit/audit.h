@@ -191,7 +191,8 @@ struct audit_job;
  * goes through e (the configured servers), except the direct questions to
  * the zone's name servers (at their addresses, port o->ns_port). o must
  * outlive the job. fn is called once, from the loop, with a report it owns
- * (audit_report_free). Returns 0, MX_ENOMEM or MX_EINVAL.
+ * (audit_report_free) -- unless e is freed first: then the audit is
+ * dropped and freed without a call. Returns 0, MX_ENOMEM or MX_EINVAL.
  */
 int audit_start(struct resolv_engine *e, const struct audit_opts *o,
     const uint8_t *domain, size_t dlen, audit_done_fn *fn, void *ud);

@@ -239,15 +239,18 @@ struct resolv_engine *resolv_engine_new(struct ev_loop *l,
     const struct resolv_conf *rc);
 
 /*
- * Frees the engine and every query still in flight, without calling their
- * callbacks. NULL does nothing.
+ * Frees the engine and every query still in flight. The callback of each
+ * of those runs once with a NULL result (cancelled), so that its owner
+ * can free what it hung on the query; it cannot start new queries. NULL
+ * does nothing.
  */
 void resolv_engine_free(struct resolv_engine *e);
 
 /*
  * Starts a query for (qname, qtype) with RESOLV_Q_* flags. fn is called
  * exactly once, from the loop (never from inside this call), with a result
- * it owns and frees with resolv_result_free. fn may start new queries; it
+ * it owns and frees with resolv_result_free (or with NULL when the engine
+ * is freed first). fn may start new queries; it
  * must not free the engine (stop the loop and free it afterwards). Returns 0, MX_ENOMEM, MX_EINVAL
  * (bad name) or MX_ENOENT (no server usable with rc's flags).
  */

@@ -54,6 +54,16 @@ ask_done(struct resolv_result *res, void *ud)
 	struct ask *a = ud;
 	struct audit_job *j = a->j;
 
+	if (res == NULL) {
+		/* The engine is being freed: the audit is dropped, its
+		 * report with it, and no callback says so. */
+		free(a);
+		if (--j->pending == 0) {
+			audit_report_free(j->r);
+			free(j);
+		}
+		return;
+	}
 	j->r->queries += res->queries;
 	a->fn(j, res, a);
 	resolv_result_free(res);

@@ -104,6 +104,7 @@ struct resolv_engine {
 	uint16_t rnd[64];
 	unsigned nrnd;
 	struct rq *sq_head, *sq_tail;	/* queries not started yet */
+	int closing;		/* in resolv_engine_free: no new query */
 	struct ev_timer start;
 	struct usock *dirty[2 * ENG_SLOTS];	/* sockets with out[] */
 	unsigned ndirty;
@@ -858,11 +859,18 @@ resolv_engine_free(struct resolv_engine *e)
 		return;
 	ev_timer_stop(e->l, &e->start);
 	e->sq_head = e->sq_tail = NULL;
+	/* Each query's callback still runs once, with NULL: its owner frees
+	 * what it hung on the query. A callback can start no query now: the
+	 * start queue is gone and nothing will send it. */
 	while (e->head != NULL) {
 		struct resolv_result *r = e->head->r;
+		resolv_done_fn *fn = e->head->fn;
+		void *ud = e->head->ud;
 
 		rq_free(e->head);
 		resolv_result_free(r);
+		e->closing = 1;
+		fn(NULL, ud);
 	}
 	for (f = 0; f < 2; f++)
 		for (k = 0; k < ENG_SLOTS; k++) {
@@ -892,6 +900,8 @@ engine_query(struct resolv_engine *e, const struct resolv_server *srv,
 		return MX_EINVAL;
 	if (srv == NULL && e->nsrv == 0)
 		return MX_ENOENT;
+	if (e->closing)
+		return MX_EINVAL;
 	if (srv != NULL && srv->sa.ss_family != AF_INET &&
 	    srv->sa.ss_family != AF_INET6)
 		return MX_EINVAL;
@@ -975,6 +985,8 @@ lookup_done(struct resolv_result *r, void *ud)
 {
 	struct lookup_wait *w = ud;
 
+	if (r == NULL)
+		return;		/* cancelled: resolv_lookup frees the engine */
 	w->r = r;
 	ev_stop(w->l);
 }
