@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "jw.h"
+#include "util/jw.h"
 #include "mxkit/audit.h"
 #include "mxkit/err.h"
 #include "mxkit/mail.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jw.h"
+#include "util/jw.h"
 
 void
 jw_init(struct jw *w, int indent)
