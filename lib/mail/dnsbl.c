@@ -449,7 +449,7 @@ put_txt(FILE *fp, const char *s, size_t n)
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
 			fprintf(fp, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f || c == ';')
+		else if (c < 0x20 || c >= 0x7f)
 			fprintf(fp, "\\%03u", c);
 		else
 			fputc(c, fp);

@@ -230,19 +230,25 @@ serials(void **state)
 	assert_int_equal(dnsbl_serial_next(2026112601u, 1, NOW), 2026112602u);
 }
 
+/* The stream's buffer lives outside the writer's frame: gcc's
+ * -Wdangling-pointer takes a local one, returned, for a stack address. */
+static char *mem_buf;
+static size_t mem_len;
+
 /* The zone text of z and n entries, in a malloc'ed string. */
 static char *
 zone_text(const struct dnsbl_zone *z, const struct dnsbl_entry *e, size_t n,
     int want)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
+	FILE *fp;
 
+	mem_buf = NULL;
+	mem_len = 0;
+	fp = open_memstream(&mem_buf, &mem_len);
 	assert_non_null(fp);
 	assert_int_equal(dnsbl_zone_write(fp, z, e, n), want);
 	fclose(fp);
-	return buf;
+	return mem_buf;
 }
 
 static const struct dnsbl_zone zone = {
@@ -320,7 +326,7 @@ txt_escaping_round_trip(void **state)
 	memcpy(e[0].txt, "a\"b\\c;d\x01" "e\xff", 10);
 	e[0].txtlen = 10;
 	t = zone_text(&zone, e, 1, 0);
-	assert_non_null(strstr(t, "\t\"a\\\"b\\\\c\\059d\\001e\\255\"\n"));
+	assert_non_null(strstr(t, "\t\"a\\\"b\\\\c;d\\001e\\255\"\n"));
 	line = strstr(t, "\n; entry ");
 	assert_non_null(line);
 	line++;
