@@ -17,6 +17,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_trap(int argc, char **argv);
 int cmd_trap_dnsbl(int argc, char **argv);
 
 struct zone_parse_opts;

@@ -19,6 +19,7 @@ usage(FILE *fp)
 	    "  lookup NAME       query DNS as host(1) does, with host's output\n"
 	    "  route RECIPIENT   the delivery plan a sending mail server follows\n"
 	    "  check DOMAIN      prove a domain's mail DNS (or --bulk for many)\n"
+	    "  trap listen       the SMTP listener of a low-priority MX trap\n"
 	    "\n"
 	    "Run 'mxkit COMMAND --help' for the options of a command.\n", fp);
 }
@@ -49,6 +50,8 @@ main(int argc, char **argv)
 		return cmd_route(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "trap") == 0)
+		return cmd_trap(argc - 1, argv + 1);
 	warnx_("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -16,6 +16,8 @@ libclang-rt-14-dev
 libcmocka-dev
 libjansson-dev
 libidn2-dev
+libsqlite3-dev
+sqlite3
 pkg-config
 perl
 python3

@@ -59,7 +59,8 @@ struct trap_event {
 	struct mail_addr local;
 	uint16_t local_port;
 	char helo[TRAP_HELO_MAX];
-	char mail_from[TRAP_PATH_MAX];	/* the last MAIL FROM path */
+	char mail_from[TRAP_PATH_MAX];	/* the last MAIL FROM path; "<>"
+					 * for the null path */
 	char rcpt[TRAP_RCPT_MAX][TRAP_PATH_MAX];
 	unsigned nrcpt;			/* kept in rcpt */
 	unsigned rcpt_total;		/* RCPT commands with a path */

@@ -302,8 +302,14 @@ command(struct trap_smtp *s, const uint8_t *p, size_t n)
 			reply(s, "451 4.5.2 syntax: MAIL FROM:<address>\r\n");
 			return;
 		}
-		copy_text(s->ev.mail_from, sizeof(s->ev.mail_from), path,
-		    plen);
+		/* The null reverse path (bounces) is "<>": "" means no
+		 * MAIL command. */
+		if (plen == 0)
+			copy_text(s->ev.mail_from, sizeof(s->ev.mail_from),
+			    (const uint8_t *)"<>", 2);
+		else
+			copy_text(s->ev.mail_from, sizeof(s->ev.mail_from),
+			    path, plen);
 		reply(s, "250 2.1.0 Ok\r\n");
 	} else if (word_is(p, vlen, "RCPT")) {
 		if (!path_of(arg, alen, "TO:", &path, &plen)) {

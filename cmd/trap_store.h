@@ -1,0 +1,13 @@
+/* trap_store.h -- the store process of mxkit trap listen */
+#pragma once
+
+/*
+ * Runs the store: opens (creates) the SQLite database at path in WAL
+ * mode, writes one byte to fd when it is ready, then stores each struct
+ * trap_event read from fd (a SOCK_SEQPACKET socketpair) until the other
+ * end closes. Events are committed in small batches and logged on stderr
+ * once committed; a batch that cannot be written is logged and counted as
+ * dropped, and the store goes on. Returns the exit status: 1 when the
+ * database cannot be opened, else 0.
+ */
+int trap_store_run(int fd, const char *path);
