@@ -19,6 +19,7 @@ int cmd_route(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_trap(int argc, char **argv);
 int cmd_trap_dnsbl(int argc, char **argv);
+int cmd_trap_report(int argc, char **argv);
 
 struct zone_parse_opts;
 /* Parser options for file with the given origin, sink and ZONE_* flags;
