@@ -757,6 +757,10 @@ cmd_trap(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "listen") == 0)
 		return listen_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_trap_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "dnsbl") == 0)
+		return cmd_trap_dnsbl(argc - 1, argv + 1);
 	warnx_("trap: unknown subcommand '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
