@@ -144,8 +144,11 @@ read_report(const char *path, int64_t now, struct list *fresh,
 	else
 		root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
-		warnx_(PREFIX "%s:%d:%d: bad report: %s", name, je.line,
-		    je.column, je.text);
+		if (je.line > 0)
+			warnx_(PREFIX "%s:%d:%d: bad report: %s", name, je.line,
+			    je.column, je.text);
+		else
+			warnx_(PREFIX "%s: %s", name, je.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
@@ -526,6 +529,15 @@ cmd_trap_dnsbl(int argc, char **argv)
 		warnx_(PREFIX "out of memory");
 		return EXIT_USAGE;
 	}
+	if (dns_name_from_text(ns, strlen(ns), NULL, 0, w, &wl, NULL) != 0) {
+		warnx_(PREFIX "--ns: '%s' is not a domain name", ns);
+		goto done;
+	}
+	if (dns_name_from_text(hm, strlen(hm), NULL, 0, w, &wl, NULL) != 0) {
+		warnx_(PREFIX "--hostmaster: '%s' is not a domain name or a "
+		    "mail address", hm_opt != NULL ? hm_opt : hm);
+		goto done;
+	}
 	if (read_report(report, now, &fresh, &drop) != 0)
 		goto done;
 
@@ -587,8 +599,12 @@ cmd_trap_dnsbl(int argc, char **argv)
 		fflush(stdout);
 	}
 	status = EXIT_CLEAN;
-	if (reload_arg != NULL && reload(reload_arg) != 0)
+	if (reload_arg != NULL && reload(reload_arg) != 0) {
+		if (out != NULL)
+			warnx_(PREFIX "%s was written, but the server was not "
+			    "told to reload it", out);
 		status = EXIT_USAGE;
+	}
 done:
 	if (dfd >= 0)
 		close(dfd);

@@ -378,6 +378,14 @@ word(const char *line, size_t len, size_t *i, char *buf, size_t cap)
 	return n > 0 ? 0 : MX_ESYNTAX;
 }
 
+/* Three decimal digits at s (the caller has checked that they are there). */
+static int
+isdigit3(const char *s)
+{
+	return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+	    s[2] >= '0' && s[2] <= '9';
+}
+
 int
 dnsbl_state_entry(const char *line, size_t len, struct dnsbl_entry *e)
 {
@@ -416,7 +424,7 @@ dnsbl_state_entry(const char *line, size_t len, struct dnsbl_entry *e)
 			if (i >= len)
 				return MX_ESYNTAX;
 			if (line[i] >= '0' && line[i] <= '9') {
-				if (len - i < 3 || strspn(line + i, "0123456789") < 3)
+				if (len - i < 3 || !isdigit3(line + i))
 					return MX_ESYNTAX;
 				v = (unsigned)((line[i] - '0') * 100 +
 				    (line[i + 1] - '0') * 10 + (line[i + 2] - '0'));
