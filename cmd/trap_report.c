@@ -484,8 +484,12 @@ parse_start(struct rep *r, const char *s, int64_t *ms)
 	struct trap_log_hit h;
 	int64_t d;
 
-	if ((d = parse_dur(s)) >= 0 && strspn(s, "0123456789") == strlen(s)) {
-		*ms = d;
+	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		d = strtoll(s, NULL, 10);
+		if (errno != 0 || d > INT64_MAX / 1000)
+			return -1;
+		*ms = d * 1000;
 		return 0;
 	}
 	if (strlen(s) > 64)
