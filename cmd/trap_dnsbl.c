@@ -24,7 +24,8 @@ static const char dnsbl_usage[] =
     "usage: mxkit trap dnsbl --zone NAME [--report FILE|-] [--out FILE]\n"
     "                        [--expire DURATION] [--ttl SECONDS] [--ns NAME]\n"
     "                        [--hostmaster NAME] [--serial N]\n"
-    "                        [--reload PIDFILE|PID] [--now TIME]\n"
+    "                        [--threshold N] [--reload PIDFILE|PID]\n"
+    "                        [--now TIME]\n"
     "\n"
     "Reads the JSON of 'mxkit trap report --json' and writes an RFC 5782\n"
     "DNSBL zone of its SKIPPED clients: A 127.0.0.2 and a TXT reason under\n"
@@ -48,6 +49,10 @@ static const char dnsbl_usage[] =
     "                    (default: hostmaster.ZONE)\n"
     "--serial N          the SOA serial (default: the time, or one more\n"
     "                    than the previous serial if that is not older)\n"
+    "--threshold N       list a SKIPPED client without envelope evidence\n"
+    "                    (MAIL FROM or RCPT TO reached) only after N\n"
+    "                    connections in the report (default 2; with\n"
+    "                    envelope evidence one is enough)\n"
     "--reload PIDFILE|PID  send SIGHUP to mxkit serve after the rename\n"
     "--now TIME          the current time, ISO 8601 (tests, replays)\n"
     "\n"
@@ -120,13 +125,15 @@ opt_string(json_t *o, const char *key, const char **out)
 }
 
 /*
- * The report: SKIPPED clients into fresh (first listed now), the others
- * into drop. The schema is checked whole before anything is written, and
+ * The report: SKIPPED clients that meet the threshold into fresh (first
+ * listed now), clients with another verdict into drop; SKIPPED clients
+ * below the threshold into neither (an entry of theirs stays until it
+ * expires). The schema is checked whole before anything is written, and
  * the first problem is named with its client's index.
  */
 static int
-read_report(const char *path, int64_t now, struct list *fresh,
-    struct addrs *drop)
+read_report(const char *path, int64_t now, unsigned threshold,
+    struct list *fresh, struct addrs *drop)
 {
 	static const char *const verdicts[] = {
 		"SKIPPED", "ORDERLY", "INCONCLUSIVE", "ALLOWLISTED"
@@ -137,6 +144,7 @@ read_report(const char *path, int64_t now, struct list *fresh,
 	const char *s, *helo, *reason;
 	struct dnsbl_entry e;
 	size_t i, k;
+	uint64_t conns;
 	int64_t t;
 
 	if (strcmp(path, "-") == 0)
@@ -212,11 +220,27 @@ read_report(const char *path, int64_t now, struct list *fresh,
 			    "an ISO 8601 time", name, i);
 			goto bad;
 		}
+		v = json_object_get(c, "connections");
+		if (v != NULL && (!json_is_integer(v) ||
+		    json_integer_value(v) < 0)) {
+			warnx_(PREFIX "%s: bad report: clients[%zu].connections "
+			    "is not a count", name, i);
+			goto bad;
+		}
+		conns = v != NULL ? (uint64_t)json_integer_value(v) : 1;
+		v = json_object_get(c, "envelope");
+		if (v != NULL && !json_is_boolean(v)) {
+			warnx_(PREFIX "%s: bad report: clients[%zu].envelope is "
+			    "not true or false", name, i);
+			goto bad;
+		}
 		if (k != 0) {
 			if (addrs_add(drop, &e.addr) != 0)
 				goto oom;
 			continue;
 		}
+		if (!dnsbl_threshold_met(conns, json_is_true(v), threshold))
+			continue;
 		e.first = now;
 		e.code = DNSBL_CODE_SKIPPED;
 		e.txtlen = dnsbl_txt_make(e.txt, e.last, helo, reason);
@@ -448,6 +472,7 @@ cmd_trap_dnsbl(int argc, char **argv)
 		{ "hostmaster", required_argument, NULL, 'H' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "reload", required_argument, NULL, 'R' },
+		{ "threshold", required_argument, NULL, 'T' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -460,6 +485,7 @@ cmd_trap_dnsbl(int argc, char **argv)
 	struct dnsbl_zone z;
 	uint8_t w[DNS_NAME_MAX];
 	uint32_t expire = 86400, ttl = 300, prev_serial = 0;
+	unsigned threshold = DNSBL_THRESHOLD;
 	unsigned long serial = 0, v;
 	int have_serial = 0, have_prev = 0, status = EXIT_USAGE, c, dfd = -1;
 	char *hm = NULL, *dir = NULL, *d;
@@ -490,6 +516,14 @@ cmd_trap_dnsbl(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			ttl = (uint32_t)v;
+			break;
+		case 'T':
+			if (cmd_number(optarg, 1, 1000000, &v) != 0) {
+				warnx_(PREFIX "--threshold: '%s' is not a number "
+				    "from 1 to 1000000", optarg);
+				return EXIT_USAGE;
+			}
+			threshold = (unsigned)v;
 			break;
 		case 's':
 			if (cmd_number(optarg, 0, UINT32_MAX, &serial) != 0) {
@@ -538,7 +572,7 @@ cmd_trap_dnsbl(int argc, char **argv)
 		    "mail address", hm_opt != NULL ? hm_opt : hm);
 		goto done;
 	}
-	if (read_report(report, now, &fresh, &drop) != 0)
+	if (read_report(report, now, threshold, &fresh, &drop) != 0)
 		goto done;
 
 	if (out != NULL) {

@@ -88,6 +88,16 @@ size_t dnsbl_txt_make(char out[DNSBL_TXT_MAX], int64_t when,
     const char *helo, const char *reason);
 
 /*
+ * Spec 4.3's listing threshold: a SKIPPED client is listed after one
+ * connection that reached MAIL FROM or RCPT TO (envelope evidence), else
+ * after threshold connections (default DNSBL_THRESHOLD) within the
+ * report's window. Returns 1 when the client is to be listed.
+ */
+#define DNSBL_THRESHOLD	2
+int dnsbl_threshold_met(uint64_t connections, int envelope,
+    unsigned threshold);
+
+/*
  * Merges the previous zone's entries with this run's SKIPPED clients into
  * out (room for nprev + nnew entries), sorted (IPv4 first, then by
  * address) and without duplicates. For an address in both, the first time

@@ -223,6 +223,14 @@ dnsbl_txt_make(char out[DNSBL_TXT_MAX], int64_t when, const char *helo,
 	return n;
 }
 
+int
+dnsbl_threshold_met(uint64_t connections, int envelope, unsigned threshold)
+{
+	if (envelope)
+		return connections >= 1;
+	return connections >= threshold;
+}
+
 static int
 addr_cmp(const struct mail_addr *a, const struct mail_addr *b)
 {

@@ -208,6 +208,22 @@ merge_never_lists_the_test_range(void **state)
 }
 
 static void
+threshold(void **state)
+{
+	(void)state;
+	/* Spec 4.3: one connection with envelope evidence is enough. */
+	assert_true(dnsbl_threshold_met(1, 1, DNSBL_THRESHOLD));
+	/* Without: two within the window. */
+	assert_false(dnsbl_threshold_met(1, 0, DNSBL_THRESHOLD));
+	assert_true(dnsbl_threshold_met(2, 0, DNSBL_THRESHOLD));
+	/* --threshold 1: every SKIPPED client. */
+	assert_true(dnsbl_threshold_met(1, 0, 1));
+	/* A report with no connection for a client lists nothing. */
+	assert_false(dnsbl_threshold_met(0, 1, 1));
+	assert_false(dnsbl_threshold_met(3, 0, 4));
+}
+
+static void
 serials(void **state)
 {
 	(void)state;
@@ -412,6 +428,7 @@ main(void)
 		cmocka_unit_test(txt_reason),
 		cmocka_unit_test(merge_expiry_and_refresh),
 		cmocka_unit_test(merge_never_lists_the_test_range),
+		cmocka_unit_test(threshold),
 		cmocka_unit_test(serials),
 		cmocka_unit_test(zone_layout),
 		cmocka_unit_test(txt_escaping_round_trip),
