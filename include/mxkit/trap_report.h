@@ -8,8 +8,8 @@
 
 /*
  * The log side. trap_log_parse_line reads one line of a primary MX's log
- * (Postfix smtpd and postscreen, Exim, OpenSMTPD, syslog or Exim mainlog
- * timestamps) and says whether it is a connection, another line with a
+ * (Postfix smtpd and postscreen, Exim, OpenSMTPD, or the generic "TIME
+ * CLIENT-IP LOCAL-IP"; syslog, ISO 8601 or Exim mainlog timestamps) and says whether it is a connection, another line with a
  * usable time, or malformed. It does no I/O and allocates nothing; the
  * line is not NUL-terminated and may hold any bytes.
  */
@@ -31,6 +31,7 @@ enum trap_log_format {
 	TRAP_LOG_FMT_POSTSCREEN,	/* CONNECT from [IP]:PORT to [IP]:25 */
 	TRAP_LOG_FMT_EXIM,		/* SMTP connection from [NAME ][IP]:PORT */
 	TRAP_LOG_FMT_OPENSMTPD,		/* smtp-in: New session / smtp connected */
+	TRAP_LOG_FMT_GENERIC,		/* TIME CLIENT-IP LOCAL-IP */
 };
 
 /* A local (wall clock) time, as a log line spells it. */
@@ -167,26 +168,31 @@ void trap_classify_conn(const struct trap_conn *c, const struct trap_logs *l,
     const struct trap_cidr *allow, size_t nallow, const struct trap_params *p,
     struct trap_conn_verdict *out);
 
-/* One client: all its connections folded into one verdict. */
+/*
+ * One client: its connections folded into one verdict. The counts, times,
+ * envelope and HELO are those of the connections that have the client's
+ * verdict (a SKIPPED client: its SKIPPED connections, the evidence a
+ * DNSBL threshold counts); total counts them all.
+ */
 struct trap_client {
 	struct mail_addr addr;
 	enum trap_verdict verdict;
-	unsigned connections;
-	unsigned skipped;	/* connections classified SKIPPED */
-	int64_t first_ms, last_ms;
-	int envelope;		/* any connection reached MAIL FROM/RCPT */
-	const char *helo;	/* of the latest connection with one */
-	char reason[160];	/* of the deciding connection */
+	unsigned connections;	/* with this verdict */
+	unsigned total;		/* all of the client's connections */
+	int64_t first_ms, last_ms;	/* start of the first and last of them */
+	int envelope;		/* one of them reached MAIL FROM/RCPT */
+	const char *helo;	/* of the latest of them with one; borrowed */
+	char reason[160];	/* of the latest of them */
 };
 
 /*
  * Sorts conns[0..n) by address and time, classifies each and folds them
- * per client address into out[] (room for n), ordered by first connection then address. The
- * client's verdict is the strongest of its connections' verdicts in the
- * order SKIPPED > INCONCLUSIVE > ORDERLY (ALLOWLISTED is per address):
- * one connection that skipped the primaries is evidence the others do
- * not cancel; the reason is that of the latest connection with the
- * verdict. Returns the number of clients.
+ * per client address into out[] (room for n), ordered by first connection
+ * (of the verdict) then address. The client's verdict is the strongest of
+ * its connections' in the order SKIPPED > INCONCLUSIVE > ORDERLY
+ * (ALLOWLISTED is per address): one connection that skipped the
+ * primaries is evidence the others do not cancel. Returns the number of
+ * clients.
  */
 size_t trap_report_classify(struct trap_conn *conns, size_t n,
     const struct trap_logs *l, const struct trap_cidr *allow, size_t nallow,

@@ -406,6 +406,24 @@ trap_log_parse_line(const char *line, size_t len,
 	body = c.off;
 
 	/*
+	 * The generic format (mail-dns-spec 4.3), for feeds that are not an
+	 * MTA's log: "TIME CLIENT-IP LOCAL-IP" and nothing else. A syslog
+	 * host field may be an address too, so both addresses and the end
+	 * of the line are required before the line counts as one.
+	 */
+	{
+		struct cur g = c;
+		struct mail_addr local;
+
+		if (address(&g, " ", &out->addr) == 0 && accept_ch(&g, ' ') &&
+		    address(&g, " ", &local) == 0 && cur_left(&g) == 0) {
+			out->format = TRAP_LOG_FMT_GENERIC;
+			return TRAP_LOG_CONNECT;
+		}
+		memset(&out->addr, 0, sizeof(out->addr));
+	}
+
+	/*
 	 * Postfix postscreen: CONNECT from [IP]:PORT to [IP]:25. The tag is
 	 * "postfix/postscreen[PID]:" in RFC 3164 lines and "postfix/postscreen
 	 * PID - -" in RFC 5424 ones, so only the program's name is required
