@@ -76,8 +76,8 @@ struct rep {
 	size_t ntimes, ctimes;
 	struct trap_conn *conns;
 	size_t nconns, cconns;
-	char **helos;
-	size_t nhelos;
+	char **helos;		/* one per conns[], owned */
+	size_t chelos;
 	unsigned long lines, matched, malformed, bad_rows;
 	int64_t first_ms, last_ms;
 	struct trap_log_ctx ctx;
@@ -239,7 +239,7 @@ read_db(struct rep *r, const char *path)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (grow((void **)&r->conns, &r->cconns, r->nconns,
 		    sizeof(r->conns[0])) != 0 ||
-		    grow((void **)&r->helos, &r->nhelos, r->nconns,
+		    grow((void **)&r->helos, &r->chelos, r->nconns,
 		    sizeof(r->helos[0])) != 0) {
 			rv = REP_EXIT_SOFTWARE;
 			break;
@@ -432,11 +432,12 @@ print_json(const struct rep *r, const struct trap_client *cl, size_t n)
 static void
 print_table(const struct rep *r, const struct trap_client *cl, size_t n)
 {
-	char a[46], f[64], l[64], helo[REP_HELO_SHOWN * 4 + 8];
+	char a[46], f[64], l[64], helo[REP_HELO_SHOWN * 4 + 8], conn[32];
 	unsigned count[4] = {0};
 	size_t i;
 
-	printf("%-39s %-12s %5s %-20s %-20s %-32s %s\n", "CLIENT", "VERDICT",
+	/* CONN: connections with the client's verdict / all of them. */
+	printf("%-39s %-12s %9s %-20s %-20s %-32s %s\n", "CLIENT", "VERDICT",
 	    "CONN", "FIRST", "LAST", "HELO", "REASON");
 	for (i = 0; i < n; i++) {
 		if (cl[i].helo != NULL)
@@ -444,9 +445,11 @@ print_table(const struct rep *r, const struct trap_client *cl, size_t n)
 			    sizeof(helo));
 		else
 			snprintf(helo, sizeof(helo), "-");
-		printf("%-39s %-12s %5u %-20s %-20s %-32s %s\n",
+		snprintf(conn, sizeof(conn), "%u/%u", cl[i].connections,
+		    cl[i].total);
+		printf("%-39s %-12s %9s %-20s %-20s %-32s %s\n",
 		    mail_addr_text(&cl[i].addr, a),
-		    trap_verdict_name(cl[i].verdict), cl[i].connections,
+		    trap_verdict_name(cl[i].verdict), conn,
 		    trap_time_text(cl[i].first_ms, f),
 		    trap_time_text(cl[i].last_ms, l), helo, cl[i].reason);
 		count[cl[i].verdict]++;

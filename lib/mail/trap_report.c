@@ -392,24 +392,27 @@ trap_report_classify(struct trap_conn *conns, size_t n,
 			cl = &out[nout++];
 			memset(cl, 0, sizeof(*cl));
 			cl->addr = conns[i].client;
-			cl->first_ms = conns[i].start_ms;
-			cl->verdict = TRAP_ORDERLY;
 		}
 		trap_classify_conn(&conns[i], l, allow, nallow, p, &v);
+		cl->total++;
+		if (cl->total > 1 && rank(v.verdict) < rank(cl->verdict))
+			continue;
+		if (cl->total == 1 || rank(v.verdict) > rank(cl->verdict)) {
+			/* A stronger verdict: its connections start afresh. */
+			cl->verdict = v.verdict;
+			cl->connections = 0;
+			cl->envelope = 0;
+			cl->helo = NULL;
+			cl->first_ms = conns[i].start_ms;
+		}
+		/* Sorted by time: the latest connection's reason wins. */
 		cl->connections++;
-		if (v.verdict == TRAP_SKIPPED)
-			cl->skipped++;
-		if (conns[i].start_ms > cl->last_ms || cl->connections == 1)
-			cl->last_ms = conns[i].start_ms;
+		cl->last_ms = conns[i].start_ms;
 		if (conns[i].envelope)
 			cl->envelope = 1;
 		if (conns[i].helo != NULL && conns[i].helo[0] != '\0')
 			cl->helo = conns[i].helo;
-		/* >=: among equals the latest connection's reason. */
-		if (cl->connections == 1 || rank(v.verdict) >= rank(cl->verdict)) {
-			cl->verdict = v.verdict;
-			memcpy(cl->reason, v.reason, sizeof(cl->reason));
-		}
+		memcpy(cl->reason, v.reason, sizeof(cl->reason));
 	}
 	if (nout > 1)
 		qsort(out, nout, sizeof(out[0]), client_cmp);

@@ -382,7 +382,7 @@ test_fold(void **state)
 	assert_string_equal(mail_addr_text(&out[0].addr, t), "203.0.113.7");
 	assert_int_equal(out[0].verdict, TRAP_SKIPPED);
 	assert_int_equal(out[0].connections, 3);
-	assert_int_equal(out[0].skipped, 3);
+	assert_int_equal(out[0].total, 3);
 	assert_int_equal(out[0].first_ms, t0() - 3 * HOUR);
 	assert_int_equal(out[0].last_ms, t0() + 5 * MIN);
 	assert_int_equal(out[0].envelope, 1);
@@ -420,11 +420,17 @@ test_fold_worst(void **state)
 	n = trap_report_classify(c, 2, &w.logs, NULL, 0, &w.p, out);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].verdict, TRAP_INCONCLUSIVE);
+	assert_int_equal(out[0].connections, 1);
+	assert_int_equal(out[0].total, 2);
+	assert_int_equal(out[0].first_ms, t0() - 3 * HOUR - 2 * MIN);
 	n = trap_report_classify(c, 3, &w.logs, NULL, 0, &w.p, out);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].verdict, TRAP_SKIPPED);
-	assert_int_equal(out[0].skipped, 1);
-	assert_int_equal(out[0].connections, 3);
+	/* The SKIPPED one alone is the evidence a threshold counts. */
+	assert_int_equal(out[0].connections, 1);
+	assert_int_equal(out[0].total, 3);
+	assert_int_equal(out[0].first_ms, t0());
+	assert_int_equal(out[0].last_ms, t0());
 }
 
 struct cidr_case {
