@@ -215,9 +215,10 @@ fraction(struct cur *c)
 	return ms;
 }
 
-/* "+01:00", "-0500", "Z": 0 and *off (seconds east), or -1; 1 if none. */
+/* "+01:00", "-0500" (journalctl -o short-iso, Exim), "Z": 0 and *off
+ * (seconds east), or -1; 1 if none. */
 static int
-offset(struct cur *c, long *off, int colon_optional)
+offset(struct cur *c, long *off)
 {
 	int sign, h, m;
 
@@ -231,8 +232,7 @@ offset(struct cur *c, long *off, int colon_optional)
 	cur_skip(c, 1);
 	if ((h = digits(c, 2)) < 0)
 		return -1;
-	if (!accept_ch(c, ':') && !colon_optional)
-		return -1;
+	accept_ch(c, ':');
 	if ((m = digits(c, 2)) < 0 || h > 23 || m > 59)
 		return -1;
 	*off = sign * (h * 3600L + m * 60L);
@@ -277,14 +277,14 @@ timestamp(struct cur *c, const struct trap_log_ctx *ctx, int64_t *ms)
 		    (tm.sec = digits(c, 2)) < 0 || (frac = fraction(c)) < 0)
 			return -1;
 		tm.msec = frac;
-		r = offset(c, &off, 0);
+		r = offset(c, &off);
 		if (r < 0)
 			return -1;
 		if (r == 1) {
 			/* Exim's log_timezone: " +0100" after the time. */
 			save = *c;
 			if (accept_ch(c, ' ')) {
-				r = offset(c, &off, 1);
+				r = offset(c, &off);
 				if (r != 0)
 					*c = save;
 			}
