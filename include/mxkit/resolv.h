@@ -45,7 +45,8 @@ struct ev_loop;
 	X(RESOLV_MALFORMED, "MALFORMED", 1, "malformed reply") \
 	X(RESOLV_TRUNCATED, "TRUNCATED", 1, "truncated reply and TCP failed") \
 	X(RESOLV_NETWORK,   "NETWORK",   1, "network error") \
-	X(RESOLV_LOOP,      "LOOP",      0, "CNAME loop or chain too long")
+	X(RESOLV_LOOP,      "LOOP",      0, "CNAME loop or chain too long") \
+	X(RESOLV_REFERRAL,  "REFERRAL",  1, "referral or lame answer, not an answer")
 
 enum resolv_status {
 #define RESOLV_ST_ENUM(sym, name, temp, msg) sym,
@@ -208,7 +209,9 @@ void resolv_result_free(struct resolv_result *r);
  * counting r->nalias already there), appends their owners to r->alias,
  * sets r->name to the end of the chain and collects the qtype records
  * there. Returns what the caller does next:
- *   0  done: r->status is OK, NODATA, NXDOMAIN or LOOP
+ *   0  done: r->status is OK, NODATA, NXDOMAIN, LOOP or REFERRAL (no
+ *      answer, no SOA, NS records in the authority section: a server
+ *      that sends us elsewhere, or a lame one -- never "no such data")
  *   1  ask again for r->name (the chain leaves what this server answered,
  *      typically an authoritative server whose zone holds only the CNAME)
  * or MX_ENOMEM. The rcode must be NOERROR or NXDOMAIN (RFC 6604: it

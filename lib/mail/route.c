@@ -965,7 +965,8 @@ mail_route_plan(const struct mail_route_opts *o, const uint8_t *domain,
 			    "CNAME loop or chain too long", t);
 		} else if (st == RESOLV_SERVFAIL || st == RESOLV_TIMEOUT ||
 		    st == RESOLV_MALFORMED || st == RESOLV_TRUNCATED ||
-		    st == RESOLV_NETWORK || o->mta == MAIL_MTA_RFC ||
+		    st == RESOLV_NETWORK || st == RESOLV_REFERRAL ||
+		    o->mta == MAIL_MTA_RFC ||
 		    o->mta == MAIL_MTA_EXIM) {
 			/* R-5321-4: queue and retry; never the A records. */
 			verdict(&p, MAIL_DEFER, "4.4.3", 451, "MX lookup for %s "

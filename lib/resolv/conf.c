@@ -211,11 +211,12 @@ conf_line(struct resolv_conf *rc, const char *line, size_t n,
 			return -1;
 		memcpy(buf, w, wn);
 		buf[wn] = '\0';
-		/* glibc allows "fe80::1%eth0"; a scope is ignored here. */
-		if (strchr(buf, '%') != NULL)
-			*strchr(buf, '%') = '\0';
-		/* resolv.conf gives bare addresses: no port, no brackets. */
-		if (strchr(buf, '[') != NULL ||
+		/* resolv.conf gives bare addresses: no port, no brackets
+		 * (glibc refuses "192.0.2.1:53"). A scoped link-local
+		 * server ("fe80::1%eth0") is skipped: without its scope it
+		 * could not be reached. */
+		if (strchr(buf, '[') != NULL || strchr(buf, '%') != NULL ||
+		    (strchr(buf, '.') != NULL && strchr(buf, ':') != NULL) ||
 		    resolv_server_parse(&s, buf, 53) != 0)
 			return -1;
 		if (*nconf_ns >= RESOLV_CONF_NS_MAX)

@@ -1,5 +1,6 @@
 /* engine.c -- the resolver's I/O: queries in flight over a few UDP sockets, TCP on TC, tries and timers */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@
 struct usock {
 	struct resolv_engine *e;
 	int fd;
+	unsigned gen;		/* changes each time a socket is opened here */
 	int family;
 	unsigned used;		/* queries sent since it was opened */
 	unsigned pending;	/* IDs registered */
@@ -104,6 +106,7 @@ struct resolv_engine {
 	uint16_t rnd[64];
 	unsigned nrnd;
 	struct rq *sq_head, *sq_tail;	/* queries not started yet */
+	unsigned gen;		/* socket generations handed out */
 	int closing;		/* in resolv_engine_free: no new query */
 	struct ev_timer start;
 	struct usock *dirty[2 * ENG_SLOTS];	/* sockets with out[] */
@@ -118,15 +121,56 @@ struct resolv_engine {
 static void rq_send(struct rq *q);
 static void rq_fail(struct rq *q, int st, int err);
 
+/*
+ * Random IDs and socket picks (RFC 5452 9.2). getrandom(2) is retried on
+ * EINTR; if it is refused (an old kernel, a seccomp filter), /dev/urandom
+ * is read. With neither, resolv_engine_new fails: predictable IDs would
+ * invite spoofing.
+ */
+static int
+eng_fill(uint16_t *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	while (got < n) {
+		r = getrandom((uint8_t *)buf + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == n)
+		return 0;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return MX_EIO;
+	while (got < n) {
+		r = read(fd, (uint8_t *)buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	return got == n ? 0 : MX_EIO;
+}
+
 static uint32_t
 eng_random(struct resolv_engine *e)
 {
 	if (e->nrnd == 0) {
-		if (getrandom(e->rnd, sizeof(e->rnd), 0) !=
-		    (ssize_t)sizeof(e->rnd)) {
-			/* getrandom does not fail for 128 bytes once the
-			 * pool is ready; keep going with what is there. */
-			e->rnd[0] ^= (uint16_t)(uintptr_t)e;
+		/* Checked at start; a later failure keeps the old pool
+		 * stirred rather than constant. */
+		if (eng_fill(e->rnd, sizeof(e->rnd)) != 0) {
+			unsigned k;
+
+			for (k = 0; k < 64; k++)
+				e->rnd[k] = (uint16_t)(e->rnd[k] * 40503u +
+				    e->rnd[(k + 1) % 64] + k);
 		}
 		e->nrnd = 64;
 	}
@@ -173,6 +217,7 @@ usock_open(struct resolv_engine *e, struct usock *s)
 		return MX_ENOMEM;
 	}
 	s->fd = fd;
+	s->gen = ++e->gen;
 	s->used = 0;
 	return 0;
 }
@@ -373,6 +418,16 @@ rq_reply(struct rq *q, const struct dns_msg *m, const uint8_t *pkt,
 		else
 			rq_fail(q, RESOLV_MALFORMED, rv);
 		return;
+	}
+	if (rv == 0 && r->status == RESOLV_REFERRAL) {
+		/* Resolving (route, check): another server may answer, so a
+		 * try that failed. Looking at the reply as it is (lookup,
+		 * as host does): an empty answer. */
+		if (q->flags & RESOLV_Q_CHASE) {
+			rq_fail(q, RESOLV_REFERRAL, 0);
+			return;
+		}
+		r->status = RESOLV_NODATA;
 	}
 	if (rv == 0 || !(q->flags & RESOLV_Q_CHASE)) {
 		rq_finish(q, -1, 0);
@@ -617,13 +672,16 @@ udp_one(struct usock *s, const uint8_t *pkt, size_t n,
 	}
 }
 
+/* The slot now holding the socket (fd, gen) -- moved to drain, or gone
+ * (closed, and the fd number perhaps reused by a new socket). */
 static struct usock *
-usock_by_fd(struct resolv_engine *e, int family, int fd)
+usock_find(struct resolv_engine *e, int family, int fd, unsigned gen)
 {
 	unsigned k;
 
 	for (k = 0; k < ENG_SLOTS; k++)
-		if (e->sock[fam_index(family)][k].fd == fd)
+		if (e->sock[fam_index(family)][k].fd == fd &&
+		    e->sock[fam_index(family)][k].gen == gen)
 			return &e->sock[fam_index(family)][k];
 	return NULL;
 }
@@ -633,8 +691,8 @@ udp_read(struct ev_loop *l, int fd, unsigned events, void *ud)
 {
 	struct usock *s = ud;
 	struct resolv_engine *e = s->e;
-	unsigned round, k;
-	int n;
+	unsigned round, k, gen = s->gen;
+	int family = s->family, n;
 
 	(void)l;
 	(void)events;
@@ -663,14 +721,15 @@ udp_read(struct ev_loop *l, int fd, unsigned events, void *ud)
 		for (k = 0; k < (unsigned)n; k++) {
 			/* A retry started by a reply may have moved this
 			 * socket to a draining slot, or closed it. */
-			if (s->fd != fd && (s = usock_by_fd(e, s->family,
-			    fd)) == NULL)
+			if ((s->fd != fd || s->gen != gen) &&
+			    (s = usock_find(e, family, fd, gen)) == NULL)
 				break;
 			udp_one(s, e->rbuf[k], e->rmsg[k].msg_len, &e->rfrom[k],
 			    e->rmsg[k].msg_hdr.msg_namelen,
 			    (e->rmsg[k].msg_hdr.msg_flags & MSG_TRUNC) != 0);
 		}
-		if ((unsigned)n < ENG_RBATCH || s == NULL || s->fd != fd)
+		if ((unsigned)n < ENG_RBATCH || s == NULL || s->fd != fd ||
+		    s->gen != gen)
 			break;
 	}
 	/* Answers may have queued follow-up tries to send. */
@@ -826,6 +885,12 @@ resolv_engine_new(struct ev_loop *l, const struct resolv_conf *rc)
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return NULL;
+	/* No random source, no engine: predictable IDs invite spoofing. */
+	if (eng_fill(e->rnd, sizeof(e->rnd)) != 0) {
+		free(e);
+		return NULL;
+	}
+	e->nrnd = 64;
 	e->l = l;
 	e->rc = *rc;
 	ev_timer_init(&e->start, eng_start, e);

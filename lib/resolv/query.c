@@ -216,6 +216,26 @@ resolv_result_take(struct resolv_result *r, const struct dns_msg *m,
 		r->status = RESOLV_NXDOMAIN;
 		return 0;
 	}
+	/*
+	 * RFC 2308 2.2: NODATA is proven by the SOA in the authority
+	 * section. No SOA but NS records there is a referral (RFC 1034
+	 * 4.3.2 step 3b) -- a non-recursive or lame server -- and tells
+	 * nothing about the name: a sender must not read it as "no MX".
+	 */
+	{
+		int ns = 0, soa = 0;
+
+		for (i = 0; i < m->nrr; i++) {
+			if (m->rr[i].section != DNS_SEC_AUTHORITY)
+				continue;
+			ns |= m->rr[i].type == DNS_TYPE_NS;
+			soa |= m->rr[i].type == DNS_TYPE_SOA;
+		}
+		if (ns && !soa) {
+			r->status = RESOLV_REFERRAL;
+			return 0;
+		}
+	}
 	r->status = RESOLV_NODATA;
 	if (!moved)
 		return 0;

@@ -378,6 +378,10 @@ t09_t11_mx_failures_never_fall_back(void **state)
 		    MAIL_DEFER }, { "4.4.3", "4.4.3", "4.4.3", "4.4.3" } },
 		{ RESOLV_TRUNCATED, { MAIL_DEFER, MAIL_DEFER, MAIL_DEFER,
 		    MAIL_DEFER }, { "4.4.3", "4.4.3", "4.4.3", "4.4.3" } },
+		/* A referral from a lame or non-recursive server is no
+		 * NODATA: never the implicit MX. */
+		{ RESOLV_REFERRAL, { MAIL_DEFER, MAIL_DEFER, MAIL_DEFER,
+		    MAIL_DEFER }, { "4.4.3", "4.4.3", "4.4.3", "4.4.3" } },
 		/* D2: REFUSED differs by MTA. */
 		{ RESOLV_REFUSED, { MAIL_DEFER, MAIL_BOUNCE, MAIL_DEFER,
 		    MAIL_BOUNCE }, { "4.4.3", "5.4.3", "4.4.3", "5.1.2" } },

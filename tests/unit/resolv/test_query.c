@@ -37,6 +37,8 @@ conf_reads_servers_search_and_options(void **state)
 	    "search example.org  example.net\n"
 	    "options ndots:2 timeout:3 attempts:4 rotate edns0\n"
 	    "nameserver 192.0.2.3\n"
+	    "nameserver 192.0.2.9:5353\n"	/* no ports in resolv.conf */
+	    "nameserver fe80::1%eth0\n"	/* scoped: skipped */
 	    "nameserver 192.0.2.4\n"	/* a fourth: glibc reads three */
 	    "sortlist 130.155.160.0/255.255.240.0\n";
 	struct resolv_conf rc;
@@ -49,7 +51,7 @@ conf_reads_servers_search_and_options(void **state)
 	resolv_conf_init(&rc);
 	assert_int_equal(resolv_conf_parse(&rc, text, sizeof(text) - 1, &bad),
 	    0);
-	assert_int_equal(bad, 1);
+	assert_int_equal(bad, 3);
 	assert_int_equal(rc.nserver, 3);
 	assert_string_equal(resolv_server_text(&rc.server[0], buf),
 	    "192.0.2.1#53");
@@ -481,6 +483,40 @@ take_nodata_and_cname_query(void **state)
 }
 
 static void
+take_referral_is_not_nodata(void **state)
+{
+	struct rb b;
+	struct dns_msg m;
+	struct dns_msg_rr rr[32];
+	struct resolv_result *r = result_for("example.org.", DNS_TYPE_MX);
+
+	(void)state;
+	/* A non-recursive server that is not authoritative: NS and glue,
+	 * no SOA, no answer. */
+	rb_init(&b, "example.org.", DNS_TYPE_MX, 0);
+	rb_rr(&b, DNS_SEC_AUTHORITY, "example.org.", DNS_TYPE_NS,
+	    "ns.example.org.");
+	rb_rr(&b, DNS_SEC_ADDITIONAL, "ns.example.org.", DNS_TYPE_A,
+	    "192.0.2.53");
+	rb_parse(&b, &m, rr);
+	assert_int_equal(resolv_result_take(r, &m, r->qname, r->qname_len,
+	    DNS_TYPE_MX), 0);
+	assert_int_equal(r->status, RESOLV_REFERRAL);
+	assert_true(resolv_status_temp(r->status));
+	/* With the SOA as well it is NODATA (RFC 2308 2.2 type 2). */
+	rb_init(&b, "example.org.", DNS_TYPE_MX, 0);
+	rb_rr(&b, DNS_SEC_AUTHORITY, "example.org.", DNS_TYPE_SOA,
+	    "ns.example.org. h.example.org. 1 2 3 4 5");
+	rb_rr(&b, DNS_SEC_AUTHORITY, "example.org.", DNS_TYPE_NS,
+	    "ns.example.org.");
+	rb_parse(&b, &m, rr);
+	assert_int_equal(resolv_result_take(r, &m, r->qname, r->qname_len,
+	    DNS_TYPE_MX), 0);
+	assert_int_equal(r->status, RESOLV_NODATA);
+	resolv_result_free(r);
+}
+
+static void
 status_names_and_temp(void **state)
 {
 	(void)state;
@@ -507,6 +543,7 @@ main(void)
 		cmocka_unit_test(take_asks_again_when_chain_leaves_the_zone),
 		cmocka_unit_test(take_detects_loops_and_long_chains),
 		cmocka_unit_test(take_nodata_and_cname_query),
+		cmocka_unit_test(take_referral_is_not_nodata),
 		cmocka_unit_test(status_names_and_temp),
 	};
 
