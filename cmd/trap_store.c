@@ -260,6 +260,7 @@ trap_store_run(int fd, const char *path)
 	struct store s;
 	ssize_t r = -1;
 	size_t n;
+	int e = 0;
 	char ok = 'R';
 
 	/* The store ends when the network process closes its end, after the
@@ -278,7 +279,10 @@ trap_store_run(int fd, const char *path)
 		while (n < BATCH_MAX) {
 			r = recv(fd, &ev[n], sizeof(ev[n]), n == 0 ? 0 :
 			    MSG_DONTWAIT);
-			if (r < 0 && errno == EINTR)
+			/* Kept: SQLite and the log overwrite errno before
+			 * the test below. */
+			e = r < 0 ? errno : 0;
+			if (r < 0 && e == EINTR)
 				continue;
 			if (r <= 0)
 				break;
@@ -291,8 +295,7 @@ trap_store_run(int fd, const char *path)
 		}
 		if (n > 0)
 			store_batch(&s, ev, n);
-		if (r == 0 || (r < 0 && errno != EAGAIN &&
-		    errno != EWOULDBLOCK))
+		if (r == 0 || (r < 0 && e != EAGAIN && e != EWOULDBLOCK))
 			break;
 	}
 	slog("store: %llu events stored, %llu dropped", s.stored, s.dropped);
