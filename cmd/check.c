@@ -441,6 +441,33 @@ print_host(const struct check_ctx *c, const struct audit_host *h, int mx,
 		    k + 1 == h->naddr, fp);
 }
 
+/*
+ * A policy record as found in the DNS, for a terminal: its owner chose
+ * every byte, so anything but printable ASCII is written as \xNN (an
+ * escape sequence must never reach the terminal). JSON keeps the bytes.
+ */
+static void
+print_txt(FILE *fp, const char *label, const struct audit_txt *t)
+{
+	const unsigned char *p;
+
+	if (t->status < 0)
+		return;
+	fputs(label, fp);
+	if (t->nrec == 0)
+		fputs("none", fp);
+	for (p = (const unsigned char *)t->text; t->nrec > 0 && *p != '\0';
+	    p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			putc(*p, fp);
+		else
+			fprintf(fp, "\\x%02x", *p);
+	}
+	if (t->cut)
+		fputs(" [cut]", fp);
+	putc('\n', fp);
+}
+
 static void
 print_text(const struct check_ctx *c, const struct audit_report *r, FILE *fp)
 {
@@ -480,17 +507,10 @@ print_text(const struct check_ctx *c, const struct audit_report *r, FILE *fp)
 		if (r->ns[i].naddr == 0)
 			fprintf(fp, "NS %s: no address\n", nn);
 	}
-	if (r->spf.status >= 0)
-		fprintf(fp, "SPF:     %s\n", r->spf.nrec ? r->spf.text : "none");
-	if (r->dmarc.status >= 0)
-		fprintf(fp, "DMARC:   %s\n", r->dmarc.nrec ? r->dmarc.text :
-		    "none");
-	if (r->mtasts.status >= 0)
-		fprintf(fp, "MTA-STS: %s\n", r->mtasts.nrec ? r->mtasts.text :
-		    "none");
-	if (r->tlsrpt.status >= 0)
-		fprintf(fp, "TLS-RPT: %s\n", r->tlsrpt.nrec ? r->tlsrpt.text :
-		    "none");
+	print_txt(fp, "SPF:     ", &r->spf);
+	print_txt(fp, "DMARC:   ", &r->dmarc);
+	print_txt(fp, "MTA-STS: ", &r->mtasts);
+	print_txt(fp, "TLS-RPT: ", &r->tlsrpt);
 	for (i = 0; i < r->nsending; i++) {
 		fprintf(fp, "sending address:\n");
 		print_addr(c, &r->sending[i], " ", 1, fp);
@@ -607,6 +627,15 @@ bulk_done(struct audit_report *r, void *ud)
 
 	c->inflight--;
 	c->done++;
+	if (r->oom) {
+		/* A report cut short by a failed allocation is not a
+		 * verdict: said, counted as an internal error. */
+		char t[DNS_NAME_TEXT_MAX];
+
+		text_name(r->domain, r->dlen, t, sizeof(t));
+		warnx_("check: %s: out of memory, report incomplete", t);
+		c->oom = 1;
+	}
 	if (st > c->worst)
 		c->worst = st;
 	c->count_by_exit[st]++;

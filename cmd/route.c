@@ -372,7 +372,7 @@ cmd_route(int argc, char **argv)
 			o.max_addrs = (unsigned)v;
 			break;
 		case 'S':
-			if (cmd_number(optarg, 0, ~0ul, &v) != 0) {
+			if (cmd_number(optarg, 0, INT64_MAX, &v) != 0) {
 				warnx_("--seed: '%s' is not a number", optarg);
 				return ROUTE_EXIT_USAGE;
 			}

@@ -109,6 +109,7 @@ struct audit_ns {
 struct audit_txt {
 	int status;		/* enum resolv_status; -1 not asked */
 	unsigned nrec;		/* records of the right kind ("v=spf1", ...) */
+	int cut;		/* the first was longer than AUDIT_TXT_MAX - 1 */
 	char text[AUDIT_TXT_MAX];	/* the first of them */
 };
 

@@ -9,6 +9,7 @@
 #include "mxkit/audit.h"
 #include "mxkit/err.h"
 #include "mxkit/policy.h"
+#include "util/cur.h"
 
 /*
  * One audit is a set of queries in flight. Each answer may start more
@@ -288,10 +289,17 @@ ask_host(struct audit_job *j, int i)
 static void
 mxset_text(const struct resolv_result *res, char *out, size_t cap)
 {
-	char items[RESOLV_RR_MAX][DNS_NAME_TEXT_MAX + 8];
+	char (*items)[DNS_NAME_TEXT_MAX + 8];
 	char t[DNS_NAME_TEXT_MAX];
 	unsigned n, m, i, j;
 	size_t off = 0;
+
+	out[0] = '\0';
+	/* 100 names of up to 1021 characters: too big for a callback's
+	 * stack. */
+	items = malloc(RESOLV_RR_MAX * sizeof(*items));
+	if (items == NULL)
+		return;
 
 	for (n = 0, m = 0; n < res->nrr && m < RESOLV_RR_MAX; n++) {
 		const uint8_t *rd = resolv_rr_data(res, n);
@@ -318,10 +326,10 @@ mxset_text(const struct resolv_result *res, char *out, size_t cap)
 			memcpy(items[j], items[j - 1], sizeof(tmp));
 			memcpy(items[j - 1], tmp, sizeof(tmp));
 		}
-	out[0] = '\0';
 	for (i = 0; i < m && off < cap; i++)
 		off += (size_t)snprintf(out + off, cap - off, "%s%s",
 		    i ? ", " : "", items[i]);
+	free(items);
 }
 
 static void
@@ -459,10 +467,29 @@ txt_join(const uint8_t *rd, size_t len, char *out, size_t cap)
 	return n;
 }
 
+/* Length of a TXT rdata's joined character-strings. */
+static size_t
+txt_len(const uint8_t *rd, size_t len)
+{
+	struct cur c;
+	size_t n = 0;
+	uint8_t l;
+
+	cur_init(&c, rd, len);
+	while (cur_left(&c) > 0) {
+		l = cur_u8(&c);
+		cur_skip(&c, l);
+		if (c.err != 0)
+			break;
+		n += l;
+	}
+	return n;
+}
+
 /* Keeps the TXT records that start with prefix (case-insensitive). */
 static void
 take_txt(struct audit_txt *t, const struct resolv_result *res,
-    const char *prefix)
+    const char *prefix, const char *seps)
 {
 	char buf[AUDIT_TXT_MAX];
 	size_t pl = strlen(prefix), n;
@@ -472,12 +499,16 @@ take_txt(struct audit_txt *t, const struct resolv_result *res,
 	for (k = 0; k < res->nrr; k++) {
 		n = txt_join(resolv_rr_data(res, k), res->rr[k].len, buf,
 		    sizeof(buf));
-		/* "v=spf1" must be followed by a space or the end. */
+		/* The version tag, then one of seps or the end: "v=spf1"
+		 * and a space (RFC 7208 4.5), "v=DMARC1" and ";" too. */
 		if (n < pl || strncasecmp(buf, prefix, pl) != 0 ||
-		    (n > pl && buf[pl] != ' ' && buf[pl] != ';'))
+		    (n > pl && strchr(seps, buf[pl]) == NULL))
 			continue;
-		if (t->nrec++ == 0)
+		if (t->nrec++ == 0) {
 			memcpy(t->text, buf, n + 1);
+			t->cut = txt_len(resolv_rr_data(res, k),
+			    res->rr[k].len) >= sizeof(buf);
+		}
 	}
 }
 
@@ -493,8 +524,8 @@ on_spf_include(struct audit_job *j, struct resolv_result *res,
 	char name[DNS_NAME_TEXT_MAX];
 
 	memset(&t, 0, sizeof(t));
-	take_txt(&t, res, "v=spf1");
-	if (t.nrec == 1) {
+	take_txt(&t, res, "v=spf1", " ");
+	if (t.nrec == 1 && !t.cut) {
 		r->spf_records++;
 		spf_follow(j, t.text);
 		return;
@@ -555,9 +586,9 @@ static void
 on_spf(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	(void)a;
-	take_txt(&j->r->spf, res, "v=spf1");
+	take_txt(&j->r->spf, res, "v=spf1", " ");
 	/* Exactly one record to evaluate (RFC 7208 4.5). */
-	if (j->r->spf.nrec == 1) {
+	if (j->r->spf.nrec == 1 && !j->r->spf.cut) {
 		j->r->spf_records = 1;
 		spf_follow(j, j->r->spf.text);
 	}
@@ -567,21 +598,21 @@ static void
 on_dmarc(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	(void)a;
-	take_txt(&j->r->dmarc, res, "v=DMARC1");
+	take_txt(&j->r->dmarc, res, "v=DMARC1", " ;");
 }
 
 static void
 on_mtasts(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	(void)a;
-	take_txt(&j->r->mtasts, res, "v=STSv1");
+	take_txt(&j->r->mtasts, res, "v=STSv1", " ;");
 }
 
 static void
 on_tlsrpt(struct audit_job *j, struct resolv_result *res, const struct ask *a)
 {
 	(void)a;
-	take_txt(&j->r->tlsrpt, res, "v=TLSRPTv1");
+	take_txt(&j->r->tlsrpt, res, "v=TLSRPTv1", " ;");
 }
 
 static void
@@ -612,7 +643,9 @@ static void
 take_hosts(struct audit_job *j, const struct resolv_result *res)
 {
 	struct audit_report *r = j->r;
-	unsigned n, i, k;
+	unsigned n, i, k, nord;
+	unsigned order[RESOLV_RR_MAX];
+	uint16_t prefs[RESOLV_RR_MAX];
 	struct mail_addr lit;
 
 	r->nmx = res->nrr;
@@ -626,19 +659,36 @@ take_hosts(struct audit_job *j, const struct resolv_result *res)
 	for (n = 1; n < res->nrr; n++)
 		if (res->rr[n].ttl != res->rr[0].ttl)
 			r->mx_ttl_mixed = 1;
-	for (n = 0; n < res->nrr && r->nhost < AUDIT_HOSTS_MAX; n++) {
-		const uint8_t *rd = resolv_rr_data(res, n);
-		struct audit_host *h;
-		int len;
+	/* R-1035-1: sort by unsigned preference (stable) before keeping the
+	 * first AUDIT_HOSTS_MAX, so that a long RRset never loses its best
+	 * MX. */
+	for (n = 0, nord = 0; n < res->nrr; n++) {
+		struct cur c;
+		uint16_t pref;
 
-		if (res->rr[n].len < 3)
+		cur_init(&c, resolv_rr_data(res, n), res->rr[n].len);
+		pref = cur_u16(&c);
+		if (c.err != 0 || dns_name_wire_len(c.p + c.off,
+		    cur_left(&c)) <= 0)
 			continue;
-		len = dns_name_wire_len(rd + 2, res->rr[n].len - 2u);
+		for (k = nord; k > 0 && prefs[k - 1] > pref; k--) {
+			order[k] = order[k - 1];
+			prefs[k] = prefs[k - 1];
+		}
+		order[k] = n;
+		prefs[k] = pref;
+		nord++;
+	}
+	for (i = 0; i < nord && r->nhost < AUDIT_HOSTS_MAX; i++) {
+		const uint8_t *rd = resolv_rr_data(res, order[i]);
+		struct audit_host *h;
+		int len = dns_name_wire_len(rd + 2, res->rr[order[i]].len - 2u);
+
 		if (len <= 0)
-			continue;
+			continue;	/* checked above; keeps gcc sure */
 		h = &r->host[r->nhost++];
 		memset(h, 0, sizeof(*h));
-		h->pref = (uint16_t)(rd[0] << 8 | rd[1]);
+		h->pref = prefs[i];
 		memcpy(h->name, rd + 2, (size_t)len);
 		h->nlen = (size_t)len;
 		dns_name_lower(h->name, h->nlen);
@@ -661,14 +711,6 @@ take_hosts(struct audit_job *j, const struct resolv_result *res)
 			    hc != MAIL_HOSTNAME_UNDERSCORE)
 				h->kind = MAIL_HOST_BADNAME;
 		}
-	}
-	/* R-1035-1: unsigned preferences, stable order. */
-	for (i = 1; i < r->nhost; i++) {
-		struct audit_host tmp = r->host[i];
-
-		for (k = i; k > 0 && r->host[k - 1].pref > tmp.pref; k--)
-			r->host[k] = r->host[k - 1];
-		r->host[k] = tmp;
 	}
 	for (i = 0; i < r->nhost; i++)
 		for (k = 0; k < i; k++)

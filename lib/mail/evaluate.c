@@ -367,9 +367,9 @@ eval_addr(struct eval *ev, struct audit_addr *ad,
 		return;
 	case AUDIT_IPREV_PERMERROR:
 		find(ev, ad->a.family == AF_INET ? "PTR-MISSING" :
-		    "V6-PTR-MISSING", hard, at, "%s%s%s has no PTR record "
+		    "V6-PTR-MISSING", hard, at, "%s%s has no PTR record "
 		    "(%s; iprev permerror)", sending ? "sending address " : "",
-		    at, h ? "" : "", resolv_status_name(ad->ptr_status));
+		    at, resolv_status_name(ad->ptr_status));
 		return;
 	case AUDIT_IPREV_TEMPERROR:
 		find(ev, "PTR-TEMPFAIL", -1, at, "%s of %s failed temporarily "
@@ -819,6 +819,12 @@ eval_spf(struct eval *ev, const char *dn)
 
 	if (spf == NULL) {
 		ev->oom = 1;
+		return;
+	}
+	if (r->spf.cut) {
+		find(ev, "SPF-SYNTAX", -1, dn, "SPF of %s is longer than %d "
+		    "octets: not checked", dn, AUDIT_TXT_MAX - 1);
+		free(spf);
 		return;
 	}
 	mail_spf_parse(r->spf.text, strlen(r->spf.text), spf);

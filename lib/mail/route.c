@@ -89,6 +89,8 @@ mail_route_opts_init(struct mail_route_opts *o)
 	o->max_addrs = 5;
 	if (getrandom(&o->seed, sizeof(o->seed), 0) != sizeof(o->seed))
 		o->seed = (uint64_t)(uintptr_t)o;
+	/* 63 bits: printed as a JSON integer and given back to --seed. */
+	o->seed &= INT64_MAX;
 }
 
 /* RFC 5321 4.1.2: a domain is LDH labels separated by dots (an
