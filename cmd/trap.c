@@ -44,6 +44,9 @@
 #define DEF_TIMEOUT	120
 /* spamd stutters one byte a second, at most 10 s apart. */
 #define STUTTER_MAX_MS	10000
+/* Events queued for a busy store: every session of a full table
+ * closing at once, up to 11 MiB. */
+#define QUEUE_MAX	4096
 /* Input read per system call: two full lines. */
 #define IN_MAX		(2 * TRAP_LINE_MAX)
 
@@ -98,6 +101,11 @@ struct trap {
 	size_t nlisten;
 	int paused;			/* accept stopped: out of fds */
 	int store_fd, sig_fd;
+	/* Events the socketpair had no room for, oldest first: a burst of
+	 * closing sessions outruns the store's fsync. Fixed size; when it
+	 * is full, events are dropped and counted. */
+	struct trap_event *q;
+	size_t qcap, qhead, qlen;
 	struct slot *slots;
 	unsigned max_conn, per_client, stutter_max, nstutter, active;
 	uint64_t stutter_ms, timeout_ms;
@@ -128,19 +136,88 @@ now_unix_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Hands an event to the store; never blocks. */
+static void
+drop(struct trap *t, const char *why)
+{
+	t->dropped++;
+	/* Powers of two: a dead store or a long stall does not flood the
+	 * log with one line per connection. */
+	if ((t->dropped & (t->dropped - 1)) == 0)
+		nlog("event dropped (%s), %llu dropped in all", why,
+		    t->dropped);
+}
+
+static void io_store(struct ev_loop *l, int fd, unsigned events, void *ud);
+
+/*
+ * Sends the queued events while the socketpair takes them; flags 0 at
+ * shutdown waits for the store. Returns 0, or -1 when the store is gone
+ * (the queue is then dropped).
+ */
+static int
+flush_queue(struct trap *t, int flags)
+{
+	ssize_t w;
+
+	while (t->qlen > 0) {
+		w = send(t->store_fd, &t->q[t->qhead], sizeof(t->q[0]),
+		    flags | MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (w != (ssize_t)sizeof(t->q[0])) {
+			const char *why = w < 0 ? strerror(errno) :
+			    "short write";
+
+			while (t->qlen > 0) {
+				drop(t, why);
+				t->qlen--;
+			}
+			t->qhead = 0;
+			return -1;
+		}
+		t->qhead = (t->qhead + 1) % t->qcap;
+		t->qlen--;
+	}
+	t->qhead = 0;
+	return 0;
+}
+
+static void
+io_store(struct ev_loop *l, int fd, unsigned events, void *ud)
+{
+	struct trap *t = ud;
+
+	(void)events;
+	(void)flush_queue(t, MSG_DONTWAIT);
+	if (t->qlen == 0)
+		(void)ev_io_set(l, fd, 0, io_store, t);
+}
+
+/* Hands an event to the store, or to the queue; never blocks. */
 static void
 emit(struct trap *t, struct trap_event *ev)
 {
 	ev->end_ms = now_unix_ms();
 	t->events++;
-	if (send(t->store_fd, ev, sizeof(*ev), MSG_DONTWAIT | MSG_NOSIGNAL)
-	    == (ssize_t)sizeof(*ev))
+	if (t->qlen == 0) {
+		if (send(t->store_fd, ev, sizeof(*ev), MSG_DONTWAIT |
+		    MSG_NOSIGNAL) == (ssize_t)sizeof(*ev))
+			return;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			drop(t, strerror(errno));
+			return;
+		}
+	}
+	if (t->qlen == t->qcap) {
+		drop(t, "store busy, queue full");
 		return;
-	t->dropped++;
-	nlog("event dropped (store %s), %llu dropped in all",
-	    errno == EAGAIN || errno == EWOULDBLOCK ? "busy" : strerror(errno),
-	    t->dropped);
+	}
+	t->q[(t->qhead + t->qlen) % t->qcap] = *ev;
+	t->qlen++;
+	if (ev_io_set(t->loop, t->store_fd, EV_WRITE, io_store, t) != 0)
+		(void)flush_queue(t, MSG_DONTWAIT);
 }
 
 static void io_session(struct ev_loop *l, int fd, unsigned events, void *ud);
@@ -698,8 +775,10 @@ listen_main(int argc, char **argv)
 		}
 	}
 	t.slots = calloc(t.max_conn, sizeof(*t.slots));
+	t.qcap = t.max_conn < QUEUE_MAX ? t.max_conn : QUEUE_MAX;
+	t.q = calloc(t.qcap, sizeof(*t.q));
 	t.loop = ev_new();
-	if (t.slots == NULL || t.loop == NULL) {
+	if (t.slots == NULL || t.q == NULL || t.loop == NULL) {
 		warnx_("trap: out of memory");
 		rc = EXIT_USAGE;
 		goto out;
@@ -729,6 +808,8 @@ listen_main(int argc, char **argv)
 			trap_smtp_end(&t.slots[i].s, TRAP_END_CLOSED);
 			finish(&t.slots[i]);
 		}
+	/* The store is still reading: wait for it to take the queue. */
+	(void)flush_queue(&t, 0);
 	nlog("%llu connections, %llu refused over limits, %llu events "
 	    "dropped before the store", t.events, t.refused, t.dropped);
 out:
@@ -738,6 +819,7 @@ out:
 	waitpid(store, &status, 0);
 	ev_free(t.loop);
 	free(t.slots);
+	free(t.q);
 	if (t.sig_fd > 0)
 		close(t.sig_fd);
 	return rc;
