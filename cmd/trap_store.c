@@ -208,14 +208,20 @@ insert(struct store *s, const struct trap_event *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* One line per event: id > 0 stored as that row, 0 not stored (the log
+ * then keeps the evidence that the database could not). */
 static void
 log_event(const struct trap_event *e, long long id)
 {
-	char client[46], local[46];
+	char client[46], local[46], what[48];
 
-	slog("event %lld stored: client %s port %u, local %s port %u, "
+	if (id > 0)
+		snprintf(what, sizeof(what), "event %lld stored", id);
+	else
+		snprintf(what, sizeof(what), "event not stored");
+	slog("%s: client %s port %u, local %s port %u, "
 	    "helo \"%s\", from \"%s\", %u/%u rcpt, %u commands, end %s, "
-	    "%lld ms", id, mail_addr_text(&e->client, client),
+	    "%lld ms", what, mail_addr_text(&e->client, client),
 	    e->client_port, mail_addr_text(&e->local, local), e->local_port,
 	    e->helo, e->mail_from, e->nrcpt, e->rcpt_total, e->commands,
 	    trap_end_name(e->end), (long long)(e->end_ms - e->start_ms));
@@ -248,6 +254,8 @@ store_batch(struct store *s, struct trap_event *ev, size_t n)
 	s->stored += n;
 	return;
 drop:
+	for (i = 0; i < n; i++)
+		log_event(&ev[i], 0);
 	s->dropped += n;
 	slog("store: %zu event(s) dropped, %llu dropped in all", n,
 	    s->dropped);
