@@ -20,6 +20,8 @@ usage(FILE *fp)
 	    "  route RECIPIENT   the delivery plan a sending mail server follows\n"
 	    "  check DOMAIN      prove a domain's mail DNS (or --bulk for many)\n"
 	    "  trap listen       the SMTP listener of a low-priority MX trap\n"
+	    "  trap report       classify the trap's clients against the MXes' logs\n"
+	    "  trap dnsbl        the SKIPPED clients as an RFC 5782 DNSBL zone\n"
 	    "\n"
 	    "Run 'mxkit COMMAND --help' for the options of a command.\n", fp);
 }
