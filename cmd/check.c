@@ -1,5 +1,6 @@
 /* check.c -- mxkit check: prove a domain's mail DNS, for one domain or a million (--bulk) */
 #include <errno.h>
+#include <fcntl.h>
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
@@ -77,7 +78,11 @@ struct check_ctx {
 	/* bulk */
 	struct ev_loop *l;
 	struct resolv_engine *e;
-	FILE *in;
+	int in_fd, in_flags;
+	char ibuf[BULK_LINE_MAX * 16];	/* input not yet taken */
+	size_t ilen;
+	int skipping;		/* dropping the rest of an overlong line */
+	int watching;		/* the input fd is in the loop */
 	const char *in_name;
 	unsigned long line;
 	unsigned long started, done, bad, total;
@@ -655,60 +660,144 @@ bulk_done(struct audit_report *r, void *ud)
 		ev_stop(c->l);
 }
 
-/* Reads lines and starts audits until the window is full or input ends. */
+/* One input line (without its newline): a domain to audit, a comment, a
+ * blank, or a bad line reported and skipped. */
 static void
-bulk_fill(struct check_ctx *c)
+bulk_line(struct check_ctx *c, char *line, size_t n)
 {
-	char buf[BULK_LINE_MAX + 2];
 	uint8_t dom[DNS_NAME_MAX];
-	size_t dlen, n;
+	size_t dlen;
 	struct mail_addr lit;
 	int islit, rv;
 	char *p;
 
-	while (!c->eof && !c->stop && c->inflight < c->parallel) {
-		if (fgets(buf, sizeof(buf), c->in) == NULL) {
-			c->eof = 1;
-			break;
-		}
-		c->line++;
-		n = strlen(buf);
-		if (n > 0 && buf[n - 1] != '\n' && !feof(c->in)) {
-			int ch;
-
-			/* Overlong: skip the rest of it. */
-			while ((ch = fgetc(c->in)) != EOF && ch != '\n')
-				;
-			warnx_("check: %s:%lu: line longer than %d bytes, "
-			    "skipped", c->in_name, c->line, BULK_LINE_MAX);
-			c->bad++;
-			continue;
-		}
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
-		    buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-			buf[--n] = '\0';
-		for (p = buf; *p == ' ' || *p == '\t'; p++)
-			;
-		if (*p == '\0' || *p == '#')
-			continue;
-		rv = mail_route_domain(p, dom, &dlen, &islit, &lit);
-		if (rv != 0 || islit) {
-			warnx_("check: %s:%lu: '%s' is not a domain%s%s, "
-			    "skipped", c->in_name, c->line, p, rv ? ": " : "",
-			    rv ? mx_strerror(rv) : "");
-			c->bad++;
-			continue;
-		}
-		rv = audit_start(c->e, &c->ao, dom, dlen, bulk_done, c);
-		if (rv != 0) {
-			warnx_("check: %s:%lu: %s", c->in_name, c->line,
-			    mx_strerror(rv));
-			c->bad++;
-			continue;
-		}
-		c->inflight++;
-		c->started++;
+	c->line++;
+	if (memchr(line, '\0', n) != NULL) {
+		warnx_("check: %s:%lu: a NUL byte in the line, skipped",
+		    c->in_name, c->line);
+		c->bad++;
+		return;
 	}
+	line[n] = '\0';
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
+	    line[n - 1] == '\t'))
+		line[--n] = '\0';
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0' || *p == '#')
+		return;
+	rv = mail_route_domain(p, dom, &dlen, &islit, &lit);
+	if (rv != 0 || islit) {
+		warnx_("check: %s:%lu: '%s' is not a domain%s%s, skipped",
+		    c->in_name, c->line, p, rv ? ": " : "",
+		    rv ? mx_strerror(rv) : "");
+		c->bad++;
+		return;
+	}
+	rv = audit_start(c->e, &c->ao, dom, dlen, bulk_done, c);
+	if (rv != 0) {
+		warnx_("check: %s:%lu: %s", c->in_name, c->line,
+		    mx_strerror(rv));
+		c->bad++;
+		return;
+	}
+	c->inflight++;
+	c->started++;
+}
+
+static void on_input(struct ev_loop *l, int fd, unsigned events, void *ud);
+
+/*
+ * Starts audits from the input until the window is full, the input has
+ * no complete line ready, or it ends. The input is read without ever
+ * blocking: a slow pipe or an idle terminal must not stop the loop (the
+ * resolver's timers, Ctrl-C, the progress line); when nothing is there
+ * the loop watches the input and calls again.
+ */
+static void
+bulk_fill(struct check_ctx *c)
+{
+	char *nl;
+	size_t n;
+	ssize_t r;
+
+	while (!c->eof && !c->stop && c->inflight < c->parallel) {
+		nl = memchr(c->ibuf, '\n', c->ilen);
+		if (nl != NULL) {
+			n = (size_t)(nl - c->ibuf);
+			if (c->skipping) {
+				c->skipping = 0;
+				c->line++;	/* the overlong line ends */
+			} else if (n > BULK_LINE_MAX) {
+				c->line++;
+				warnx_("check: %s:%lu: line longer than %d "
+				    "bytes, skipped", c->in_name, c->line,
+				    BULK_LINE_MAX);
+				c->bad++;
+			} else
+				bulk_line(c, c->ibuf, n);
+			memmove(c->ibuf, nl + 1, c->ilen - n - 1);
+			c->ilen -= n + 1;
+			continue;
+		}
+		if (c->ilen >= BULK_LINE_MAX) {
+			/* Overlong: reported once, the rest of it dropped
+			 * as it comes. */
+			if (!c->skipping) {
+				c->line++;
+				warnx_("check: %s:%lu: line longer than %d "
+				    "bytes, skipped", c->in_name, c->line,
+				    BULK_LINE_MAX);
+				c->bad++;
+				c->line--;	/* counted when it ends */
+				c->skipping = 1;
+			}
+			c->ilen = 0;
+		}
+		r = read(c->in_fd, c->ibuf + c->ilen,
+		    sizeof(c->ibuf) - 1 - c->ilen);
+		if (r > 0) {
+			c->ilen += (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (ev_io_set(c->l, c->in_fd, EV_READ, on_input, c) !=
+			    0)
+				c->oom = 1;
+			c->watching = 1;
+			return;
+		}
+		if (r < 0)
+			warnx_("check: reading %s: %s", c->in_name,
+			    strerror(errno));
+		/* The end: a last line without its newline counts too. */
+		if (c->ilen > 0 && !c->skipping)
+			bulk_line(c, c->ibuf, c->ilen);
+		if (c->skipping)
+			c->line++;
+		c->ilen = 0;
+		c->eof = 1;
+	}
+	if (c->watching && c->eof) {
+		ev_io_del(c->l, c->in_fd);
+		c->watching = 0;
+	}
+}
+
+static void
+on_input(struct ev_loop *l, int fd, unsigned events, void *ud)
+{
+	struct check_ctx *c = ud;
+
+	(void)fd;
+	(void)events;
+	/* Quiet until bulk_fill wants more (a full window must not spin). */
+	ev_io_set(l, c->in_fd, 0, on_input, c);
+	bulk_fill(c);
+	if (c->inflight == 0 && (c->eof || c->stop))
+		ev_stop(l);
 }
 
 static void
@@ -761,17 +850,20 @@ on_signal(struct ev_loop *l, int fd, unsigned events, void *ud)
 
 /* Lines of a regular file, for the progress bar's ETA; 0 if unknown. */
 static unsigned long
-count_lines(FILE *f)
+count_lines(int fd)
 {
 	struct stat st;
 	unsigned long n = 0;
-	int ch;
+	char buf[65536];
+	ssize_t r, k;
 
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
-	while ((ch = getc(f)) != EOF)
-		n += ch == '\n';
-	rewind(f);
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		for (k = 0; k < r; k++)
+			n += buf[k] == '\n';
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return 0;
 	return n;
 }
 
@@ -820,23 +912,28 @@ check_bulk(struct check_ctx *c, const char *file)
 	if (c->count_by_check == NULL)
 		return CHECK_EXIT_SOFTWARE;
 	if (file == NULL || strcmp(file, "-") == 0) {
-		c->in = stdin;
+		c->in_fd = STDIN_FILENO;
 		c->in_name = "stdin";
 	} else {
-		c->in = fopen(file, "r");
+		c->in_fd = open(file, O_RDONLY | O_CLOEXEC);
 		c->in_name = file;
-		if (c->in == NULL) {
+		if (c->in_fd < 0) {
 			warnx_("check: cannot open %s: %s", file,
 			    strerror(errno));
 			free(c->count_by_check);
 			return CHECK_EXIT_USAGE;
 		}
 	}
+	/* Non-blocking input (a file never blocks anyway); the flags are
+	 * put back at the end, stdin may be shared with the shell. */
+	c->in_flags = fcntl(c->in_fd, F_GETFL);
+	if (c->in_flags >= 0)
+		fcntl(c->in_fd, F_SETFL, c->in_flags | O_NONBLOCK);
 	jw_init(&c->jw, 0);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	c->tty = isatty(STDERR_FILENO);
 	if (c->tty)
-		c->total = count_lines(c->in);
+		c->total = count_lines(c->in_fd);
 	c->l = ev_new();
 	c->e = c->l ? resolv_engine_new(c->l, &c->rc) : NULL;
 	if (c->e == NULL) {
@@ -856,7 +953,7 @@ check_bulk(struct check_ctx *c, const char *file)
 	ev_timer_at(c->l, &c->tick, ev_now(c->l) + 100);
 	c->t0 = now_ms();
 	bulk_fill(c);
-	while (c->inflight > 0 && !c->stop)
+	while (!c->stop && (c->inflight > 0 || !c->eof))
 		if (ev_run(c->l) != 0)
 			break;
 	ev_timer_stop(c->l, &c->tick);
@@ -868,9 +965,13 @@ check_bulk(struct check_ctx *c, const char *file)
 		ev_io_del(c->l, c->sfd);
 		close(c->sfd);
 	}
+	if (c->watching)
+		ev_io_del(c->l, c->in_fd);
 	ev_free(c->l);
-	if (c->in != stdin)
-		fclose(c->in);
+	if (c->in_flags >= 0)
+		fcntl(c->in_fd, F_SETFL, c->in_flags);
+	if (c->in_fd != STDIN_FILENO)
+		close(c->in_fd);
 	bulk_summary(c, stderr);
 	free(c->count_by_check);
 	jw_free(&c->jw);
