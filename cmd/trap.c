@@ -107,6 +107,13 @@ struct trap {
 	struct trap_event *q;
 	size_t qcap, qhead, qlen;
 	struct slot *slots;
+	/*
+	 * Beside the slots, dense, so that an accept does not walk 5 KiB
+	 * slots: the free slots as a stack, and each busy slot's client
+	 * (family 0 when free) for the per-client count.
+	 */
+	unsigned *free_slots, nfree;
+	struct mail_addr *peer;
 	unsigned max_conn, per_client, stutter_max, nstutter, active;
 	uint64_t stutter_ms, timeout_ms;
 	unsigned long long events, dropped, refused;
@@ -235,6 +242,8 @@ finish(struct slot *sl)
 	ev_io_del(t->loop, sl->fd);
 	close(sl->fd);
 	sl->fd = -1;
+	t->peer[sl - t->slots].family = 0;
+	t->free_slots[t->nfree++] = (unsigned)(sl - t->slots);
 	if (sl->stutter)
 		t->nstutter--;
 	t->active--;
@@ -374,11 +383,12 @@ on_deadline(struct ev_loop *l, struct ev_timer *tm, void *ud)
 	finish(sl);
 }
 
+/* Addresses are memset before they are filled (trap_addr_from_sockaddr),
+ * so the unused octets of an IPv4 address compare equal. */
 static int
 same_addr(const struct mail_addr *a, const struct mail_addr *b)
 {
-	return a->family == b->family && memcmp(a->a, b->a, a->family ==
-	    AF_INET ? 4 : 16) == 0;
+	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
 
 /* A connection over a limit: a 421 (best effort) and an event. */
@@ -437,25 +447,21 @@ io_listen(struct ev_loop *l, int lfd, unsigned events, void *ud)
 			close(fd);
 			continue;
 		}
-		same = 0;
-		sl = NULL;
-		for (i = 0; i < t->max_conn; i++) {
-			if (t->slots[i].fd < 0) {
-				if (sl == NULL)
-					sl = &t->slots[i];
-			} else if (same_addr(&t->slots[i].s.ev.client,
-			    &ev.client)) {
-				same++;
-			}
-		}
-		if (sl == NULL) {
+		if (t->nfree == 0) {
 			refuse(t, fd, &ev, "");
 			continue;
 		}
+		same = 0;
+		for (i = 0; i < t->max_conn; i++)
+			if (same_addr(&t->peer[i], &ev.client))
+				same++;
 		if (same >= t->per_client) {
 			refuse(t, fd, &ev, " from your address");
 			continue;
 		}
+		i = t->free_slots[--t->nfree];
+		sl = &t->slots[i];
+		t->peer[i] = ev.client;
 		/* trap_smtp_init cannot fail: the options were tried at
 		 * start. */
 		(void)trap_smtp_init(&sl->s, &t->opts);
@@ -775,16 +781,21 @@ listen_main(int argc, char **argv)
 		}
 	}
 	t.slots = calloc(t.max_conn, sizeof(*t.slots));
+	t.free_slots = calloc(t.max_conn, sizeof(*t.free_slots));
+	t.peer = calloc(t.max_conn, sizeof(*t.peer));
 	t.qcap = t.max_conn < QUEUE_MAX ? t.max_conn : QUEUE_MAX;
 	t.q = calloc(t.qcap, sizeof(*t.q));
 	t.loop = ev_new();
-	if (t.slots == NULL || t.q == NULL || t.loop == NULL) {
+	if (t.slots == NULL || t.free_slots == NULL || t.peer == NULL ||
+	    t.q == NULL || t.loop == NULL) {
 		warnx_("trap: out of memory");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	for (i = 0; i < t.max_conn; i++)
+	for (i = 0; i < t.max_conn; i++) {
 		t.slots[i].fd = -1;
+		t.free_slots[t.nfree++] = (unsigned)(t.max_conn - 1 - i);
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -819,6 +830,8 @@ out:
 	waitpid(store, &status, 0);
 	ev_free(t.loop);
 	free(t.slots);
+	free(t.free_slots);
+	free(t.peer);
 	free(t.q);
 	if (t.sig_fd > 0)
 		close(t.sig_fd);
