@@ -87,6 +87,7 @@ struct rq {
 	struct rq *sq_next;	/* in the engine's start queue */
 	int last, last_err;	/* outcome of the tries that failed */
 	int from_tc;		/* this try went to TCP because of TC */
+	int noedns;		/* the server refused EDNS: ask without it */
 	/* TCP */
 	int tstate, tfd;
 	size_t tdone;
@@ -407,6 +408,16 @@ rq_reply(struct rq *q, const struct dns_msg *m, const uint8_t *pkt,
 		rq_finish(q, RESOLV_NETWORK, MX_ENOMEM);
 		return;
 	}
+	if (m->rcode == DNS_RCODE_FORMERR && !q->noedns && !m->edns.present &&
+	    !(q->e->rc.flags & RESOLV_CONF_NOEDNS)) {
+		/* RFC 6891 7: a server that does not know EDNS answers
+		 * FORMERR without OPT; the same try again, without it. */
+		q->noedns = 1;
+		rq_unregister(q);
+		rq_tcp_close(q);
+		rq_send(q);
+		return;
+	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		rq_fail(q, rcode_status(m->rcode), 0);
 		return;
@@ -491,7 +502,8 @@ rq_prepare(struct rq *q, struct usock *s)
 	n = resolv_query_build(q->q + 2, id, q->name, q->nlen, q->qtype,
 	    ((q->e->rc.flags & RESOLV_CONF_NORD) || (q->flags & RESOLV_Q_NORD) ?
 	    0 : RESOLV_Q_RD) |
-	    ((q->e->rc.flags & RESOLV_CONF_NOEDNS) ? 0 : RESOLV_Q_EDNS));
+	    ((q->e->rc.flags & RESOLV_CONF_NOEDNS) || q->noedns ? 0 :
+	    RESOLV_Q_EDNS));
 	if (n < 0)
 		return n;
 	q->qlen = (size_t)n;

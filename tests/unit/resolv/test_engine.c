@@ -36,6 +36,7 @@ enum mode {
 	M_MALFORMED,		/* MX rdata of one octet */
 	M_CHASE,		/* CNAME out of "our zone", answered later */
 	M_NXDOMAIN,
+	M_NO_EDNS,		/* FORMERR without OPT to a query with OPT */
 };
 
 #define FAKE_PORTS_MAX 4096
@@ -74,6 +75,12 @@ fake_answer(struct fake *f, const struct dns_msg *q, uint8_t *out,
 	char qtext[DNS_NAME_TEXT_MAX];
 
 	dns_name_to_text(q->qname, q->qname_len, qtext, sizeof(qtext));
+	if (f->mode == M_NO_EDNS && q->edns.present) {
+		dns_msgw_init(&mw, out, cap, id, fl | DNS_RCODE_FORMERR);
+		dns_msgw_question(&mw, q->qname, q->qname_len, q->qtype,
+		    q->qclass);
+		return dns_msgw_finish(&mw);
+	}
 	switch (f->mode) {
 	case M_SERVFAIL:
 		fl |= DNS_RCODE_SERVFAIL;
@@ -420,6 +427,19 @@ error_rcodes_are_reported_after_every_try(void **state)
 }
 
 static void
+no_edns_server_is_asked_again_without(void **state)
+{
+	struct fake f;
+	struct resolv_result *r = one(M_NO_EDNS, 1, "example.org.",
+	    DNS_TYPE_MX, 0, &f);
+
+	(void)state;
+	assert_int_equal(r->status, RESOLV_OK);
+	assert_int_equal(f.udp_queries, 2);	/* with OPT, then without */
+	resolv_result_free(r);
+}
+
+static void
 silence_times_out(void **state)
 {
 	struct fake f;
@@ -706,6 +726,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(answer_is_ok),
 		cmocka_unit_test(error_rcodes_are_reported_after_every_try),
+		cmocka_unit_test(no_edns_server_is_asked_again_without),
 		cmocka_unit_test(silence_times_out),
 		cmocka_unit_test(spoofed_replies_are_dropped),
 		cmocka_unit_test(malformed_reply_is_temporary),
