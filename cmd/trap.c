@@ -395,7 +395,7 @@ same_addr(const struct mail_addr *a, const struct mail_addr *b)
 static void
 refuse(struct trap *t, int fd, struct trap_event *ev, const char *why)
 {
-	char msg[TRAP_REPLY_MAX];
+	char msg[2 * TRAP_REPLY_MAX];	/* with a 253-octet host name */
 	int n;
 
 	n = snprintf(msg, sizeof(msg), "421 4.7.0 %s too many connections%s, "
