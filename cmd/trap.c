@@ -80,8 +80,8 @@ usage(FILE *fp)
 	    "--max-per-client N      sessions at once from one address (default 10)\n"
 	    "--timeout SECS          session time (default 120)\n"
 	    "--user USER             user to run as after binding, when started as\n"
-	    "                        root (default: nobody); the store process keeps\n"
-	    "                        the starting user, to write the database\n", fp);
+	    "                        root (default: nobody); the store process too,\n"
+	    "                        once the database is open\n", fp);
 }
 
 struct slot {
@@ -535,9 +535,10 @@ open_listener(const struct srv_addr *a, int v6only, int *out)
 	return 0;
 }
 
-/* djbdns's droproot, after the last bind (as mxkit serve does). */
-static int
-drop_privileges(const char *user_opt)
+/* djbdns's droproot, after the last bind (as mxkit serve does); the
+ * store calls it too, once its database is open. */
+int
+trap_drop_privileges(const char *user_opt, const char *who)
 {
 	const char *user = user_opt != NULL ? user_opt : "nobody";
 	struct passwd *pw;
@@ -566,7 +567,7 @@ drop_privileges(const char *user_opt)
 		    user);
 		return -1;
 	}
-	nlog("network process running as %s (uid %u)", user, (unsigned)uid);
+	nlog("%s process running as %s (uid %u)", who, user, (unsigned)uid);
 	return 0;
 }
 
@@ -745,7 +746,7 @@ listen_main(int argc, char **argv)
 	}
 	if (store == 0) {
 		close(sv[0]);
-		_exit(trap_store_run(sv[1], db));
+		_exit(trap_store_run(sv[1], db, user));
 	}
 	close(sv[1]);
 	t.store_fd = sv[0];
@@ -767,7 +768,7 @@ listen_main(int argc, char **argv)
 		}
 		t.nlisten++;
 	}
-	if (drop_privileges(user) != 0) {
+	if (trap_drop_privileges(user, "network") != 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -262,7 +262,7 @@ drop:
 }
 
 int
-trap_store_run(int fd, const char *path)
+trap_store_run(int fd, const char *path, const char *user)
 {
 	static struct trap_event ev[BATCH_MAX];
 	struct store s;
@@ -277,6 +277,12 @@ trap_store_run(int fd, const char *path)
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	if (store_open(&s, path) != 0) {
+		store_close(&s);
+		return 1;
+	}
+	/* The read in store_open has opened the WAL and shared-memory
+	 * files: from here on nothing is created, only written. */
+	if (trap_drop_privileges(user, "store") != 0) {
 		store_close(&s);
 		return 1;
 	}
