@@ -119,11 +119,8 @@ struct trap {
 	unsigned long long events, dropped, refused;
 };
 
-static void
-nlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-nlog(const char *fmt, ...)
+void
+trap_log(const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -131,6 +128,7 @@ nlog(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* One write per line: the two processes share stderr. */
 	dprintf(STDERR_FILENO, "mxkit trap: %s\n", line);
 }
 
@@ -150,7 +148,7 @@ drop(struct trap *t, const char *why)
 	/* Powers of two: a dead store or a long stall does not flood the
 	 * log with one line per connection. */
 	if ((t->dropped & (t->dropped - 1)) == 0)
-		nlog("event dropped (%s), %llu dropped in all", why,
+		trap_log("event dropped (%s), %llu dropped in all", why,
 		    t->dropped);
 }
 
@@ -428,7 +426,7 @@ io_listen(struct ev_loop *l, int lfd, unsigned events, void *ud)
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE) {
-				nlog("out of file descriptors: accepting "
+				trap_log("out of file descriptors: accepting "
 				    "again when a session ends");
 				t->paused = 1;
 				set_listeners(t, 0);
@@ -530,7 +528,7 @@ open_listener(const struct srv_addr *a, int v6only, int *out)
 		close(fd);
 		return -1;
 	}
-	nlog("listening on %s", text);
+	trap_log("listening on %s", text);
 	*out = fd;
 	return 0;
 }
@@ -547,7 +545,7 @@ trap_drop_privileges(const char *user_opt, const char *who)
 
 	if (geteuid() != 0) {
 		if (user_opt != NULL)
-			nlog("not started as root: staying uid %u, not "
+			trap_log("not started as root: staying uid %u, not "
 			    "switching to %s", (unsigned)geteuid(), user);
 		return 0;
 	}
@@ -567,7 +565,7 @@ trap_drop_privileges(const char *user_opt, const char *who)
 		    user);
 		return -1;
 	}
-	nlog("%s process running as %s (uid %u)", who, user, (unsigned)uid);
+	trap_log("%s process running as %s (uid %u)", who, user, (unsigned)uid);
 	return 0;
 }
 
@@ -756,7 +754,7 @@ listen_main(int argc, char **argv)
 		waitpid(store, &status, 0);
 		return EXIT_USAGE;
 	}
-	nlog("store process %ld writes %s", (long)store, db);
+	trap_log("store process %ld writes %s", (long)store, db);
 	signal(SIGPIPE, SIG_IGN);
 
 	for (i = 0; i < naddr; i++) {
@@ -809,7 +807,7 @@ listen_main(int argc, char **argv)
 		goto out;
 	}
 	set_listeners(&t, EV_READ);
-	nlog("ready: %u sessions at most, %u per client, %s to RCPT%s",
+	trap_log("ready: %u sessions at most, %u per client, %s to RCPT%s",
 	    t.max_conn, t.per_client, t.opts.reply == 421 ? "421" : "451",
 	    t.stutter_ms > 0 ? ", stutter" : "");
 	if (ev_run(t.loop) != 0)
@@ -822,7 +820,7 @@ listen_main(int argc, char **argv)
 		}
 	/* The store is still reading: wait for it to take the queue. */
 	(void)flush_queue(&t, 0);
-	nlog("%llu connections, %llu refused over limits, %llu events "
+	trap_log("%llu connections, %llu refused over limits, %llu events "
 	    "dropped before the store", t.events, t.refused, t.dropped);
 out:
 	for (i = 0; i < t.nlisten; i++)

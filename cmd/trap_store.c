@@ -53,29 +53,13 @@ struct store {
 	unsigned long long stored, dropped;
 };
 
-static void
-slog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-slog(const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	/* One write per line: the two processes share stderr. */
-	dprintf(STDERR_FILENO, "mxkit trap: %s\n", line);
-}
-
 static int
 exec_sql(struct store *s, const char *sql)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		slog("store: %s: %s", s->path, msg != NULL ? msg :
+		trap_log("store: %s: %s", s->path, msg != NULL ? msg :
 		    sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
@@ -93,7 +77,7 @@ store_open(struct store *s, const char *path)
 	s->path = path;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		slog("store: cannot open %s: %s", path, s->db != NULL ?
+		trap_log("store: cannot open %s: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : "out of memory");
 		return -1;
 	}
@@ -113,7 +97,7 @@ store_open(struct store *s, const char *path)
 	if (v == 0 && exec_sql(s, "PRAGMA user_version=1;") != 0)
 		return -1;
 	if (v > SCHEMA_VERSION) {
-		slog("store: %s: schema version %d is newer than this "
+		trap_log("store: %s: schema version %d is newer than this "
 		    "mxkit's (%d)", path, v, SCHEMA_VERSION);
 		return -1;
 	}
@@ -121,7 +105,7 @@ store_open(struct store *s, const char *path)
 	    "client, client_port, local, local_port, helo, mail_from, rcpt, "
 	    "rcpt_count, end_reason, commands) VALUES(?,?,?,?,?,?,?,?,?,?,?,"
 	    "?);", -1, &s->ins, NULL) != SQLITE_OK) {
-		slog("store: %s: %s", path, sqlite3_errmsg(s->db));
+		trap_log("store: %s: %s", path, sqlite3_errmsg(s->db));
 		return -1;
 	}
 	return 0;
@@ -219,7 +203,7 @@ log_event(const struct trap_event *e, long long id)
 		snprintf(what, sizeof(what), "event %lld stored", id);
 	else
 		snprintf(what, sizeof(what), "event not stored");
-	slog("%s: client %s port %u, local %s port %u, "
+	trap_log("%s: client %s port %u, local %s port %u, "
 	    "helo \"%s\", from \"%s\", %u/%u rcpt, %u commands, end %s, "
 	    "%lld ms", what, mail_addr_text(&e->client, client),
 	    e->client_port, mail_addr_text(&e->local, local), e->local_port,
@@ -239,7 +223,7 @@ store_batch(struct store *s, struct trap_event *ev, size_t n)
 		goto drop;
 	for (i = 0; i < n; i++)
 		if (insert(s, &ev[i]) != 0) {
-			slog("store: %s: %s", s->path, sqlite3_errmsg(s->db));
+			trap_log("store: %s: %s", s->path, sqlite3_errmsg(s->db));
 			exec_sql(s, "ROLLBACK;");
 			goto drop;
 		}
@@ -257,7 +241,7 @@ drop:
 	for (i = 0; i < n; i++)
 		log_event(&ev[i], 0);
 	s->dropped += n;
-	slog("store: %zu event(s) dropped, %llu dropped in all", n,
+	trap_log("store: %zu event(s) dropped, %llu dropped in all", n,
 	    s->dropped);
 }
 
@@ -301,7 +285,7 @@ trap_store_run(int fd, const char *path, const char *user)
 			if (r <= 0)
 				break;
 			if ((size_t)r != sizeof(ev[n]) || !event_sane(&ev[n])) {
-				slog("store: a malformed event record "
+				trap_log("store: a malformed event record "
 				    "(%zd bytes) ignored", r);
 				continue;
 			}
@@ -312,7 +296,7 @@ trap_store_run(int fd, const char *path, const char *user)
 		if (r == 0 || (r < 0 && e != EAGAIN && e != EWOULDBLOCK))
 			break;
 	}
-	slog("store: %llu events stored, %llu dropped", s.stored, s.dropped);
+	trap_log("store: %llu events stored, %llu dropped", s.stored, s.dropped);
 	store_close(&s);
 	return 0;
 }

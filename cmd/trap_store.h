@@ -20,3 +20,9 @@ int trap_store_run(int fd, const char *path, const char *user);
  * in the log line. Otherwise does nothing. 0, or -1 (logged).
  */
 int trap_drop_privileges(const char *user, const char *who);
+
+/*
+ * One line "mxkit trap: ..." on stderr, written with one write(2): the
+ * network and store processes share stderr.
+ */
+void trap_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
