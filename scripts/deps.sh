@@ -4,9 +4,9 @@
 # Safe to run every time (make check does): when everything is installed it
 # only asks dpkg and exits 0. It runs apt-get update only when something is
 # missing. As non-root with something missing it names the packages and
-# exits 1. Daemons packaged with the test peers (nsd, knot, bind9) are kept
-# from starting during the install by a temporary policy-rc.d; tests start
-# their own instances and never rely on the system ones.
+# exits 1. Daemons packaged with the test peers (nsd, knot, bind9, postfix)
+# are kept from starting during the install by a temporary policy-rc.d;
+# tests start their own instances and never rely on the system ones.
 set -eu
 
 PACKAGES="
@@ -31,6 +31,7 @@ nsd
 ldnsutils
 time
 iproute2
+postfix
 "
 
 missing=
