@@ -13,6 +13,7 @@
 #include "mxkit/err.h"
 #include "mxkit/mail.h"
 #include "mxkit/resolv.h"
+#include "util/ev.h"
 #include "route_connect.h"
 
 /* Exit status (issue 4): 0 deliverable, 1 defer, 2 bounce, 64 usage, 70
@@ -69,17 +70,55 @@ static const char route_usage[] =
 "would take the mail now), 2 bounced (permanent failure; nothing is\n"
 "tried), 64 usage error, 70 internal error.\n";
 
+/*
+ * One loop and one engine for the whole plan (its sockets and ID tables
+ * made once, not for every lookup); each lookup runs the loop until its
+ * answer is in.
+ */
 struct route_ctx {
 	struct resolv_conf rc;
+	struct ev_loop *l;
+	struct resolv_engine *e;
+	struct resolv_result *r;
+	int done;
 };
+
+static void
+route_done(struct resolv_result *r, void *ud)
+{
+	struct route_ctx *c = ud;
+
+	if (r == NULL)
+		return;		/* cancelled: the engine is being freed */
+	c->r = r;
+	c->done = 1;
+	ev_stop(c->l);
+}
 
 static int
 route_lookup(void *ud, const uint8_t *name, size_t len, uint16_t qtype,
     struct resolv_result **out)
 {
 	struct route_ctx *c = ud;
+	int rv;
 
-	return resolv_lookup(&c->rc, name, len, qtype, RESOLV_Q_CHASE, out);
+	*out = NULL;
+	if (c->e == NULL) {
+		if ((c->l = ev_new()) == NULL)
+			return MX_ENOMEM;
+		if ((c->e = resolv_engine_new(c->l, &c->rc)) == NULL)
+			return MX_ENOMEM;
+	}
+	c->r = NULL;
+	c->done = 0;
+	rv = resolv_engine_query(c->e, name, len, qtype, RESOLV_Q_CHASE,
+	    route_done, c);
+	while (rv == 0 && !c->done)
+		if (ev_run(c->l) != 0)
+			rv = MX_EIO;
+	if (rv == 0)
+		*out = c->r;
+	return rv;
 }
 
 static int
@@ -330,6 +369,7 @@ cmd_route(int argc, char **argv)
 
 	mail_route_opts_init(&o);
 	route_connect_init(&rcon);
+	memset(&ctx, 0, sizeof(ctx));
 	resolv_conf_init(&ctx.rc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, &li)) != -1) {
@@ -469,8 +509,10 @@ cmd_route(int argc, char **argv)
 			ctx.rc.timeout_ms = (unsigned)timeout * 1000;
 		if (attempts > 0)
 			ctx.rc.attempts = (unsigned)attempts;
-		if (mail_route_plan(&o, dom, dlen, route_lookup, &ctx, rt) !=
-		    0) {
+		rv = mail_route_plan(&o, dom, dlen, route_lookup, &ctx, rt);
+		resolv_engine_free(ctx.e);
+		ev_free(ctx.l);
+		if (rv != 0) {
 			warnx_("out of memory");
 			free(rt);
 			return ROUTE_EXIT_SOFTWARE;
