@@ -73,20 +73,31 @@ struct addrs {
 	size_t n, cap;
 };
 
+/* v with room for one more element of size sz (n used, *cap allocated),
+ * or NULL when out of memory (v is then still valid). */
+static void *
+grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 64;
+	nv = realloc(v, ncap * sz);
+	if (nv != NULL)
+		*cap = ncap;
+	return nv;
+}
+
 static int
 list_add(struct list *l, const struct dnsbl_entry *e)
 {
-	struct dnsbl_entry *nv;
-	size_t cap;
+	struct dnsbl_entry *nv = grow(l->v, &l->cap, l->n, sizeof(*nv));
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		nv = realloc(l->v, cap * sizeof *nv);
-		if (nv == NULL)
-			return -1;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (nv == NULL)
+		return -1;
+	l->v = nv;
 	l->v[l->n++] = *e;
 	return 0;
 }
@@ -94,17 +105,11 @@ list_add(struct list *l, const struct dnsbl_entry *e)
 static int
 addrs_add(struct addrs *l, const struct mail_addr *a)
 {
-	struct mail_addr *nv;
-	size_t cap;
+	struct mail_addr *nv = grow(l->v, &l->cap, l->n, sizeof(*nv));
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		nv = realloc(l->v, cap * sizeof *nv);
-		if (nv == NULL)
-			return -1;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (nv == NULL)
+		return -1;
+	l->v = nv;
 	l->v[l->n++] = *a;
 	return 0;
 }
