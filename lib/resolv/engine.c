@@ -495,9 +495,10 @@ rq_prepare(struct rq *q, struct usock *s)
 	int n;
 
 	id = (uint16_t)eng_random(q->e);
-	for (k = 0; s->byid[id] != NULL && k < 65536; k++)
+	/* Over TCP (s NULL) the connection is the query's own: any ID. */
+	for (k = 0; s != NULL && s->byid[id] != NULL && k < 65536; k++)
 		id = k < 64 ? (uint16_t)eng_random(q->e) : (uint16_t)(id + 1);
-	if (s->byid[id] != NULL)
+	if (s != NULL && s->byid[id] != NULL)
 		return MX_ELIMIT;
 	n = resolv_query_build(q->q + 2, id, q->name, q->nlen, q->qtype,
 	    ((q->e->rc.flags & RESOLV_CONF_NORD) || (q->flags & RESOLV_Q_NORD) ?
@@ -510,6 +511,8 @@ rq_prepare(struct rq *q, struct usock *s)
 	q->q[0] = (uint8_t)(n >> 8);
 	q->q[1] = (uint8_t)n;
 	q->id = id;
+	if (s == NULL)
+		return 0;
 	s->byid[id] = q;
 	s->pending++;
 	s->used++;
@@ -532,8 +535,10 @@ rq_try(struct rq *q, int batch)
 
 	q->srv = q->has_own ? &q->own : e->srv[(q->srv0 + q->try) % e->nsrv];
 	q->from_tc = 0;
-	s = usock_pick(e, q->srv->sa.ss_family, &err);
-	if (s == NULL) {
+	/* Every query over TCP (use-vc, host -T): no UDP socket at all. */
+	s = (e->rc.flags & RESOLV_CONF_TCP) ? NULL :
+	    usock_pick(e, q->srv->sa.ss_family, &err);
+	if (s == NULL && !(e->rc.flags & RESOLV_CONF_TCP)) {
 		rq_fail(q, RESOLV_NETWORK, err);
 		return;
 	}
@@ -852,6 +857,8 @@ rq_tcp_start(struct rq *q, int from_tc)
 	/* A late UDP reply to this ID must not count any more. */
 	rq_unregister(q);
 	q->from_tc = from_tc;
+	if (from_tc)
+		q->r->queries++;	/* the same question again, over TCP */
 	/* A TC reply may come late in its try: TCP gets a whole timeout. */
 	if (from_tc && ev_timer_at(e->l, &q->timer, ev_now(e->l) +
 	    e->rc.timeout_ms) != 0) {
