@@ -29,7 +29,7 @@ CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Ilib -DMXKIT_VERSION='"$(VERSION)"'
 CFLAGS    ?=
 ALL_CFLAGS = $(WARN) $(OPT) -fPIC $(CFLAGS)
 LDLIBS    += -lidn2 -lpthread
-CMD_LIBS  := -ljansson -lsqlite3
+CMD_LIBS  := -ljansson -lsqlite3 -lseccomp
 FUZZ_TIME ?= 60
 # cmocka speaks TAP to prove.
 export CMOCKA_MESSAGE_OUTPUT := TAP

@@ -17,6 +17,7 @@ libcmocka-dev
 libjansson-dev
 libidn2-dev
 libsqlite3-dev
+libseccomp-dev
 sqlite3
 pkg-config
 perl
@@ -32,6 +33,13 @@ ldnsutils
 time
 iproute2
 postfix
+mandoc
+bash-completion
+systemd
+debhelper
+dpkg-dev
+fakeroot
+lintian
 "
 
 missing=
