@@ -5,12 +5,27 @@
 #                   run every test (unit, golden, fuzz corpora, integration)
 #   make demo       build and run the main job on examples/
 #   make fuzz       build the libFuzzer targets with clang, run each FUZZ_TIME s
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (BINDIR, LIBDIR, INCLUDEDIR,
+#                   MANDIR, SYSCONFDIR, SYSTEMDUNITDIR, BASHCOMPDIR below)
 #   make clean
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+# systemd also reads units from /usr/local/lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The configuration of a /usr install goes to /etc, any other under PREFIX.
+ifeq ($(PREFIX),/usr)
+SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
 CC        ?= cc
 BUILD     ?= build
 # gcc builds the release with link-time optimization: the cursor, name and
@@ -118,15 +133,42 @@ fuzz:
 	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' build-fuzz/$$n.log || true; done; \
 	exit $$fail
 
+# Man pages and the completion are installed when they exist (wildcards);
+# the units get BINDIR and SYSCONFDIR in their paths; the example
+# configuration never replaces an administrator's outside a DESTDIR install.
+MAN_PAGES := $(wildcard doc/man/*.1 doc/man/*.5 doc/man/*.8)
+COMPLETION := $(wildcard completion/mxkit.bash)
+UNITS     := systemd/mxkit-serve.service systemd/mxkit-trap.service
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mxkit
-	install -m 755 $(BUILD)/mxkit $(DESTDIR)$(PREFIX)/bin/mxkit
-	install -m 644 $(BUILD)/libmxkit.a $(DESTDIR)$(PREFIX)/lib/libmxkit.a
-	install -m 755 $(BUILD)/libmxkit.so $(DESTDIR)$(PREFIX)/lib/libmxkit.so.0
-	ln -sf libmxkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmxkit.so
-	install -m 644 include/mxkit/*.h $(DESTDIR)$(PREFIX)/include/mxkit/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mxkit.pc.in \
-	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mxkit.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/mxkit
+	install -m 755 $(BUILD)/mxkit $(DESTDIR)$(BINDIR)/mxkit
+	install -m 644 $(BUILD)/libmxkit.a $(DESTDIR)$(LIBDIR)/libmxkit.a
+	install -m 644 $(BUILD)/libmxkit.so $(DESTDIR)$(LIBDIR)/libmxkit.so.0
+	ln -sf libmxkit.so.0 $(DESTDIR)$(LIBDIR)/libmxkit.so
+	install -m 644 include/mxkit/*.h $(DESTDIR)$(INCLUDEDIR)/mxkit/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' mxkit.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/mxkit.pc
+	@set -e; for m in $(MAN_PAGES); do s=$${m##*.}; \
+	  echo "install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+	  install -d $(DESTDIR)$(MANDIR)/man$$s; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+ifneq ($(COMPLETION),)
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/mxkit
+endif
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	@set -e; for u in $(UNITS); do \
+	  echo "install $$u $(DESTDIR)$(SYSTEMDUNITDIR)/"; \
+	  sed -e 's|/usr/bin/mxkit|$(BINDIR)/mxkit|g' -e 's|/etc/mxkit/|$(SYSCONFDIR)/mxkit/|g' \
+	    -e 's|/etc/default/|$(SYSCONFDIR)/default/|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+	  chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; done
+	install -d $(DESTDIR)$(SYSCONFDIR)/mxkit $(DESTDIR)$(SYSCONFDIR)/default
+	@set -e; for f in mxkit/mxkit.conf:etc/mxkit.conf default/mxkit-trap:etc/default/mxkit-trap; do \
+	  dst=$(DESTDIR)$(SYSCONFDIR)/$${f%%:*}; src=$${f#*:}; \
+	  if [ -z "$(DESTDIR)" ] && [ -e "$$dst" ]; then \
+	    echo "keeping $$dst (the example is $$src)"; \
+	  else echo "install -m 644 $$src $$dst"; install -m 644 $$src "$$dst"; fi; done
 
 clean:
 	rm -rf build build-asan build-fuzz
