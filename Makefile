@@ -82,6 +82,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmxkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmxkit.a $(LDFLAGS) -lcmocka $(LDLIBS)
 
+# The tests of the binary's own modules (tests/unit/cmd) link them too.
+$(BUILD)/tests/cmd/%: tests/unit/cmd/%.c $(BUILD)/obj/cmd/sandbox.o $(BUILD)/libmxkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/cmd/sandbox.o $(BUILD)/libmxkit.a $(LDFLAGS) -lcmocka -lseccomp $(LDLIBS)
+
 # Fuzz targets built as plain programs that replay their corpus (Knot's
 # tests-fuzz/main.c idea), so that make check runs them under gcc.
 $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmxkit.a

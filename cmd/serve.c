@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "mxkit/dns.h"
 #include "mxkit/err.h"
 #include "mxkit/server.h"
@@ -24,7 +26,7 @@ static const char serve_usage[] =
     "                   [--user USER] [--max-udp-size N] [--tcp-idle SECS]\n"
     "                   [--tcp-max N] [--tcp-max-per-client N] [--no-tcp]\n"
     "                   [--rrl RATE] [--rrl-slip N] [--rrl-table N]\n"
-    "                   [--log-queries] [--check]\n"
+    "                   [--log-queries] [--no-seccomp] [--check]\n"
     "\n"
     "Serves the zones given over UDP and TCP, IPv4 and IPv6, as an\n"
     "authoritative server. Every zone is loaded and checked first; a\n"
@@ -59,6 +61,8 @@ static const char serve_usage[] =
     "                        (default 2)\n"
     "--rrl-table N           rate limiting buckets (default 65536)\n"
     "--log-queries           one line per query on stderr\n"
+    "--no-seccomp            do not install the system call filter\n"
+    "                        (seccomp) once the sockets are bound\n"
     "--check                 load and check the configuration and zones, exit\n"
     "                        0 when the server would start, 1 otherwise\n"
     "\n"
@@ -98,12 +102,13 @@ struct zone_spec {
 #define SET_RRL		0x100u
 #define SET_RRL_SLIP	0x200u
 #define SET_RRL_TABLE	0x400u
+#define SET_NO_SECCOMP	0x800u
 
 struct settings {
 	unsigned set;
 	unsigned threads, tcp_idle, tcp_max, tcp_client, max_udp;
 	unsigned rrl, rrl_slip, rrl_table;
-	int no_tcp, log_queries;
+	int no_tcp, log_queries, no_seccomp;
 	char *user;
 	struct zone_spec *zones;
 	size_t nzones;
@@ -521,6 +526,17 @@ set_zone(const struct srv_zoneset *set, const uint8_t *o, size_t olen)
 	return dns_name_equal(zo, zlen, o, olen) ? z : NULL;
 }
 
+/* Tells systemd the state with a status line: the zones served. */
+static void
+notify_state(const struct serve *sv, const char *state)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s\nSTATUS=serving %zu zone%s", state,
+	    sv->st.nzones, sv->st.nzones == 1 ? "" : "s");
+	sdnotify_send(msg);
+}
+
 /*
  * SIGHUP: every zone file is read again; a zone that fails (unreadable,
  * syntax or zone errors) keeps the version being served. Then one swap.
@@ -536,9 +552,11 @@ on_reload(void *ud, struct srv_run *run)
 
 	say("reloading %zu zone%s", sv->st.nzones,
 	    sv->st.nzones == 1 ? "" : "s");
+	sdnotify_send("RELOADING=1");
 	if (set == NULL) {
 		say("error: reload failed: out of memory; still serving "
 		    "the old zones");
+		notify_state(sv, "READY=1");
 		return;
 	}
 	for (i = 0; i < sv->st.nzones; i++) {
@@ -555,6 +573,7 @@ on_reload(void *ud, struct srv_run *run)
 				say("error: reload failed: out of memory; "
 				    "still serving the old zones");
 				srv_zoneset_free(set);
+				notify_state(sv, "READY=1");
 				return;
 			}
 			say("zone %s keeps serial %u", zs->origin_text,
@@ -567,12 +586,14 @@ on_reload(void *ud, struct srv_run *run)
 			say("error: reload failed: out of memory; still "
 			    "serving the old zones");
 			srv_zoneset_free(set);
+			notify_state(sv, "READY=1");
 			return;
 		}
 	}
 	srv_run_swap(run, set);
 	say("reloaded: %u zone%s new, %u kept the old version", fresh,
 	    fresh == 1 ? "" : "s", kept);
+	notify_state(sv, "READY=1");
 }
 
 /*
@@ -768,6 +789,11 @@ apply(struct settings *st, const char *key, const char *arg,
 		st->log_queries = 1;
 		return 0;
 	}
+	if (strcmp(key, "no-seccomp") == 0) {
+		st->set |= SET_NO_SECCOMP;
+		st->no_seccomp = 1;
+		return 0;
+	}
 	*why = "unknown setting";
 	return -1;
 }
@@ -776,7 +802,9 @@ apply(struct settings *st, const char *key, const char *arg,
 static int
 is_switch(const char *key)
 {
-	return strcmp(key, "no-tcp") == 0 || strcmp(key, "log-queries") == 0;
+	return strcmp(key, "no-tcp") == 0 ||
+	    strcmp(key, "log-queries") == 0 ||
+	    strcmp(key, "no-seccomp") == 0;
 }
 
 /* A relative zone path in a config file is relative to the file's
@@ -905,6 +933,8 @@ merge(struct settings *into, struct settings *cli)
 		into->rrl_table = cli->rrl_table;
 	if (cli->set & SET_LOG_QUERIES)
 		into->log_queries = 1;
+	if (cli->set & SET_NO_SECCOMP)
+		into->no_seccomp = 1;
 	into->set |= cli->set;
 	for (i = 0; i < cli->nzones; i++)
 		if (add_zone(into, cli->zones[i].origin_text,
@@ -980,6 +1010,7 @@ cmd_serve(int argc, char **argv)
 		{ "rrl-slip", required_argument, NULL, 'S' },
 		{ "rrl-table", required_argument, NULL, 'B' },
 		{ "log-queries", no_argument, NULL, 'q' },
+		{ "no-seccomp", no_argument, NULL, 'X' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1082,11 +1113,23 @@ cmd_serve(int argc, char **argv)
 	cfg.nallow_xfr = sv.st.nallow_xfr;
 	cfg.notify = sv.st.notify;
 	cfg.nnotify = sv.st.nnotify;
+	/* Before the sandbox: the notify socket cannot be opened after. */
+	(void)sdnotify_open("serve");
 	if (srv_run_new(&sv.run, &cfg, set) != 0) {
 		say("not starting");
 		goto out;
 	}
+	if (!sv.st.no_seccomp) {
+		if (sandbox_enter(SANDBOX_SERVE, "serve") != 0) {
+			srv_run_free(sv.run);
+			say("not starting");
+			goto out;
+		}
+		say("system call filter installed");
+	}
+	notify_state(&sv, "READY=1");
 	r = srv_run_main(sv.run);
+	sdnotify_send("STOPPING=1");
 	print_stats(sv.run, !sv.st.no_tcp);
 	srv_run_free(sv.run);
 	say("stopped");

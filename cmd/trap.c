@@ -21,6 +21,8 @@
 #include "cmd.h"
 #include "mxkit/err.h"
 #include "mxkit/trap.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "server/run.h"
 #include "trap_store.h"
 #include "util/ev.h"
@@ -57,6 +59,7 @@ usage(FILE *fp)
 	    "                  [--hostname NAME] [--reply 421|451]\n"
 	    "                  [--stutter SECS] [--stutter-max N] [--max-conn N]\n"
 	    "                  [--max-per-client N] [--timeout SECS] [--user USER]\n"
+	    "                  [--no-seccomp]\n"
 	    "       mxkit trap report ...\n"
 	    "       mxkit trap dnsbl ...\n"
 	    "\n"
@@ -81,7 +84,9 @@ usage(FILE *fp)
 	    "--timeout SECS          session time (default 120)\n"
 	    "--user USER             user to run as after binding, when started as\n"
 	    "                        root (default: nobody); the store process too,\n"
-	    "                        once the database is open\n", fp);
+	    "                        once the database is open\n"
+	    "--no-seccomp            do not install the system call filters\n"
+	    "                        (seccomp) of the two processes\n", fp);
 }
 
 struct slot {
@@ -608,6 +613,7 @@ listen_main(int argc, char **argv)
 		{ "max-per-client", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "no-seccomp", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -618,7 +624,7 @@ listen_main(int argc, char **argv)
 	const char *db = NULL, *user = NULL;
 	unsigned long v;
 	size_t naddr = 0, i;
-	int c, sv[2], have4 = 0, status, rc = EXIT_CLEAN;
+	int c, sv[2], have4 = 0, status, rc = EXIT_CLEAN, sandbox = 1;
 	pid_t store;
 	sigset_t mask;
 	char ready;
@@ -699,6 +705,9 @@ listen_main(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'X':
+			sandbox = 0;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_CLEAN;
@@ -744,7 +753,7 @@ listen_main(int argc, char **argv)
 	}
 	if (store == 0) {
 		close(sv[0]);
-		_exit(trap_store_run(sv[1], db, user));
+		_exit(trap_store_run(sv[1], db, user, sandbox));
 	}
 	close(sv[1]);
 	t.store_fd = sv[0];
@@ -779,6 +788,8 @@ listen_main(int argc, char **argv)
 			(void)setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+	/* Before the sandbox, which allows no new socket. */
+	(void)sdnotify_open("trap");
 	t.slots = calloc(t.max_conn, sizeof(*t.slots));
 	t.free_slots = calloc(t.max_conn, sizeof(*t.free_slots));
 	t.peer = calloc(t.max_conn, sizeof(*t.peer));
@@ -807,11 +818,20 @@ listen_main(int argc, char **argv)
 		goto out;
 	}
 	set_listeners(&t, EV_READ);
+	if (sandbox) {
+		if (sandbox_enter(SANDBOX_TRAP_NET, "trap network") != 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		trap_log("system call filter installed (network)");
+	}
+	sdnotify_send("READY=1\nSTATUS=listening");
 	trap_log("ready: %u sessions at most, %u per client, %s to RCPT%s",
 	    t.max_conn, t.per_client, t.opts.reply == 421 ? "421" : "451",
 	    t.stutter_ms > 0 ? ", stutter" : "");
 	if (ev_run(t.loop) != 0)
 		rc = EXIT_USAGE;
+	sdnotify_send("STOPPING=1");
 	/* Sessions still open end here; their events go to the store. */
 	for (i = 0; i < t.max_conn; i++)
 		if (t.slots[i].fd >= 0) {

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "mxkit/trap.h"
+#include "sandbox.h"
 #include "trap_store.h"
 
 /*
@@ -246,7 +247,7 @@ drop:
 }
 
 int
-trap_store_run(int fd, const char *path, const char *user)
+trap_store_run(int fd, const char *path, const char *user, int sandbox)
 {
 	static struct trap_event ev[BATCH_MAX];
 	struct store s;
@@ -267,6 +268,10 @@ trap_store_run(int fd, const char *path, const char *user)
 	/* The read in store_open has opened the WAL and shared-memory
 	 * files: from here on nothing is created, only written. */
 	if (trap_drop_privileges(user, "store") != 0) {
+		store_close(&s);
+		return 1;
+	}
+	if (sandbox && sandbox_enter(SANDBOX_TRAP_STORE, "trap store") != 0) {
 		store_close(&s);
 		return 1;
 	}

@@ -9,10 +9,11 @@
  * trap_event read from fd (a SOCK_SEQPACKET socketpair) until the other
  * end closes. Events are committed in small batches and logged on stderr
  * once committed; a batch that cannot be written is logged and counted as
- * dropped, and the store goes on. Returns the exit status: 1 when the
- * database cannot be opened, else 0.
+ * dropped, and the store goes on. With sandbox, the store's system call
+ * filter is installed once privileges are dropped. Returns the exit
+ * status: 1 when the database cannot be opened, else 0.
  */
-int trap_store_run(int fd, const char *path, const char *user);
+int trap_store_run(int fd, const char *path, const char *user, int sandbox);
 
 /*
  * Started as root: becomes user (NULL: nobody), supplementary groups
