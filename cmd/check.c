@@ -1054,7 +1054,7 @@ cmd_check(int argc, char **argv)
 	unsigned long v;
 	long timeout = -1, attempts = -1;
 	int opt, li, nsrv = 0, bulk = 0, lit, rv;
-	const char *bulk_file = NULL, *color = "auto";
+	const char *bulk_file = NULL, *color = "auto", *nocolor;
 	struct mail_addr la;
 
 	memset(c, 0, sizeof(*c));
@@ -1205,8 +1205,10 @@ cmd_check(int argc, char **argv)
 		c->rc.timeout_ms = 2000;
 	if (attempts > 0)
 		c->rc.attempts = (unsigned)attempts;
+	/* no-color.org: NO_COLOR counts when set and not empty. */
+	nocolor = getenv("NO_COLOR");
 	c->color = strcmp(color, "always") == 0 || (strcmp(color, "auto") ==
-	    0 && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+	    0 && isatty(STDOUT_FILENO) && (nocolor == NULL || *nocolor == '\0'));
 	if (bulk)
 		return check_bulk(c, bulk_file);
 	rv = mail_route_domain(argv[optind], dom, &dlen, &lit, &la);

@@ -52,6 +52,7 @@ static const char route_usage[] =
 "  --timeout SECS         wait per DNS try (default 5)\n"
 "  --attempts N           rounds over the DNS servers (default 2)\n"
 "  --json                 one JSON object instead of the text report\n"
+"  --connect              then try the plan over SMTP (below)\n"
 "  -h, --help             this help\n"
 "\n"
 "--connect: try the plan in order over SMTP (greeting, EHLO, QUIT; never\n"

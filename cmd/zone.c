@@ -222,7 +222,7 @@ zone_print(int argc, char **argv)
 	struct zone_store *z = NULL;
 	int c, sort = 0, r, noinc = 0;
 
-	while ((c = getopt_long(argc, argv, "o:sh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': origin_opt = optarg; break;
 		case 's': sort = 1; break;
@@ -274,6 +274,8 @@ zone_print(int argc, char **argv)
 		warnx_("write error: %s", strerror(errno));
 		return EXIT_USAGE;
 	}
+	if (r == MX_ENOENT || r == MX_EIO)
+		return EXIT_USAGE;
 	return r == 0 ? EXIT_CLEAN : EXIT_FINDINGS;
 }
 
@@ -347,7 +349,7 @@ zone_checkcmd(int argc, char **argv)
 	char *end;
 	long v;
 
-	while ((c = getopt_long(argc, argv, "o:jqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': origin_opt = optarg; break;
 		case 'j': json = 1; break;
