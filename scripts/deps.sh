@@ -40,6 +40,8 @@ debhelper
 dpkg-dev
 fakeroot
 lintian
+adduser
+git
 "
 
 missing=
