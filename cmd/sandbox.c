@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -48,6 +49,9 @@ static const char *const base_calls[] = {
 	"clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday",
 	"time", "getpid", "gettid", "getuid", "geteuid", "getgid",
 	"getegid", "getrandom", "uname", "sched_yield", "sched_getaffinity",
+	/* glibc's qsort asks sysconf(_SC_PHYS_PAGES) once it sorts 1 KiB:
+	 * a reload with many findings sorts them. */
+	"sysinfo",
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
 	"epoll_pwait2", "timerfd_create", "timerfd_settime",
 	"timerfd_gettime", "eventfd2", "poll", "ppoll",
@@ -66,7 +70,7 @@ static const char *const net_calls[] = {
 static const char *const store_calls[] = {
 	"pwrite64", "fsync", "fdatasync", "ftruncate", "fallocate",
 	"unlink", "unlinkat", "access", "faccessat", "faccessat2",
-	"fchown", "fchmod", "getcwd", "readlink", "readlinkat", "flock",
+	"getcwd", "readlink", "readlinkat", "flock",
 	"recvfrom", "recvmsg", "sendto", "sendmsg",
 	NULL
 };
@@ -205,6 +209,23 @@ add_role(scmp_filter_ctx ctx, enum sandbox_role role)
 	return -EINVAL;
 }
 
+int
+sandbox_drop_caps(const char *who)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	/* Effective, permitted and inheritable all empty; the ambient set
+	 * follows (it is a subset of permitted and inheritable). */
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capset, &h, d) != 0) {
+		fprintf(stderr, "mxkit: %s: cannot drop capabilities: %s\n",
+		    who, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 const char *
 sandbox_role_name(enum sandbox_role role)
 {
@@ -245,8 +266,12 @@ sandbox_enter(enum sandbox_role role, const char *who)
 		    "filter (out of memory)\n", who);
 		return -1;
 	}
-	/* Every thread that exists now, not only the caller. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	/* A call of another ABI (x32, 32-bit) is refused as any other, the
+	 * whole process ends (libseccomp's default kills one thread). Not
+	 * SCMP_ACT_KILL_PROCESS, nor TSYNC: both need seccomp(2), which
+	 * systemd's @system-service set refuses; prctl(2) then loads the
+	 * filter. Every role installs it while single-threaded. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
 	if (r == 0)
 		r = add_base(ctx, role);
 	if (r == 0)

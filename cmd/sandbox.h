@@ -24,5 +24,12 @@ enum sandbox_role {
  */
 int sandbox_enter(enum sandbox_role role, const char *who);
 
+/*
+ * Drops every capability (effective, permitted, inheritable, ambient) of
+ * the calling thread: once the ports are bound, CAP_NET_BIND_SERVICE from
+ * a systemd unit is of no more use. 0, or -1 with a message on stderr.
+ */
+int sandbox_drop_caps(const char *who);
+
 /* The role's name, for messages and tests. */
 const char *sandbox_role_name(enum sandbox_role role);

@@ -527,14 +527,16 @@ set_zone(const struct srv_zoneset *set, const uint8_t *o, size_t olen)
 	return dns_name_equal(zo, zlen, o, olen) ? z : NULL;
 }
 
-/* Tells systemd the state with a status line: the zones served. */
+/* Tells systemd the state with a status line: the zones served, and
+ * those the last reload could not read (kept old, or not served). */
 static void
-notify_state(const struct serve *sv, const char *state)
+notify_state(const char *state, size_t served, size_t failed)
 {
-	char msg[128];
+	char msg[160];
 
-	snprintf(msg, sizeof(msg), "%s\nSTATUS=serving %zu zone%s", state,
-	    sv->st.nzones, sv->st.nzones == 1 ? "" : "s");
+	snprintf(msg, sizeof(msg), "%s\nSTATUS=serving %zu zone%s%s", state,
+	    served, served == 1 ? "" : "s", failed > 0 ?
+	    "; the last reload failed for some: see the log" : "");
 	sdnotify_send(msg);
 }
 
@@ -557,7 +559,7 @@ on_reload(void *ud, struct srv_run *run)
 	if (set == NULL) {
 		say("error: reload failed: out of memory; still serving "
 		    "the old zones");
-		notify_state(sv, "READY=1");
+		notify_state("READY=1", srv_zoneset_count(cur), 1);
 		return;
 	}
 	for (i = 0; i < sv->st.nzones; i++) {
@@ -574,7 +576,8 @@ on_reload(void *ud, struct srv_run *run)
 				say("error: reload failed: out of memory; "
 				    "still serving the old zones");
 				srv_zoneset_free(set);
-				notify_state(sv, "READY=1");
+				notify_state("READY=1",
+				    srv_zoneset_count(cur), 1);
 				return;
 			}
 			say("zone %s keeps serial %u", zs->origin_text,
@@ -587,14 +590,14 @@ on_reload(void *ud, struct srv_run *run)
 			say("error: reload failed: out of memory; still "
 			    "serving the old zones");
 			srv_zoneset_free(set);
-			notify_state(sv, "READY=1");
+			notify_state("READY=1", srv_zoneset_count(cur), 1);
 			return;
 		}
 	}
 	srv_run_swap(run, set);
 	say("reloaded: %u zone%s new, %u kept the old version", fresh,
 	    fresh == 1 ? "" : "s", kept);
-	notify_state(sv, "READY=1");
+	notify_state("READY=1", fresh + kept, sv->st.nzones - fresh);
 }
 
 /*
@@ -1120,6 +1123,11 @@ cmd_serve(int argc, char **argv)
 		say("not starting");
 		goto out;
 	}
+	if (sandbox_drop_caps("serve") != 0) {
+		srv_run_free(sv.run);
+		say("not starting");
+		goto out;
+	}
 	if (!sv.st.no_seccomp) {
 		if (sandbox_enter(SANDBOX_SERVE, "serve") != 0) {
 			srv_run_free(sv.run);
@@ -1128,7 +1136,7 @@ cmd_serve(int argc, char **argv)
 		}
 		say("system call filter installed");
 	}
-	notify_state(&sv, "READY=1");
+	notify_state("READY=1", sv.st.nzones, 0);
 	r = srv_run_main(sv.run);
 	sdnotify_send("STOPPING=1");
 	print_stats(sv.run, !sv.st.no_tcp);

@@ -129,12 +129,23 @@ trap_log(const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
+	size_t n = sizeof("mxkit trap: ") - 1;
+	int k;
+	ssize_t w;
 
+	/* One write(2) per line: the two processes share stderr, and stdio
+	 * on a fresh stream asks isatty (an ioctl the sandbox refuses). */
+	memcpy(line, "mxkit trap: ", n);
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	k = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
-	/* One write per line: the two processes share stderr. */
-	dprintf(STDERR_FILENO, "mxkit trap: %s\n", line);
+	if (k < 0)
+		k = 0;
+	n += (size_t)k < sizeof(line) - n - 1 ? (size_t)k :
+	    sizeof(line) - n - 2;
+	line[n++] = '\n';
+	w = write(STDERR_FILENO, line, n);
+	(void)w;
 }
 
 static int64_t
@@ -758,7 +769,8 @@ listen_main(int argc, char **argv)
 	close(sv[1]);
 	t.store_fd = sv[0];
 	if (read(t.store_fd, &ready, 1) != 1) {
-		warnx_("trap: the store could not open %s", db);
+		warnx_("trap: the store process for %s did not start (its "
+		    "message above says why)", db);
 		close(t.store_fd);
 		waitpid(store, &status, 0);
 		return EXIT_USAGE;
@@ -818,6 +830,10 @@ listen_main(int argc, char **argv)
 		goto out;
 	}
 	set_listeners(&t, EV_READ);
+	if (sandbox_drop_caps("trap network") != 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (sandbox) {
 		if (sandbox_enter(SANDBOX_TRAP_NET, "trap network") != 0) {
 			rc = EXIT_USAGE;

@@ -271,7 +271,8 @@ trap_store_run(int fd, const char *path, const char *user, int sandbox)
 		store_close(&s);
 		return 1;
 	}
-	if (sandbox && sandbox_enter(SANDBOX_TRAP_STORE, "trap store") != 0) {
+	if (sandbox_drop_caps("trap store") != 0 ||
+	    (sandbox && sandbox_enter(SANDBOX_TRAP_STORE, "trap store") != 0)) {
 		store_close(&s);
 		return 1;
 	}

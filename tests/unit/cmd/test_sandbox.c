@@ -16,6 +16,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "../../../cmd/sandbox.h"
 
@@ -30,6 +34,9 @@ struct outcome {
 };
 
 static char dir[64];
+
+/* Set by a case before run(): something the child does first. */
+static void (*child_pre)(void);
 
 static void
 run(enum sandbox_role role, void (*body)(void), struct outcome *o)
@@ -47,6 +54,8 @@ run(enum sandbox_role role, void (*body)(void), struct outcome *o)
 	if (pid == 0) {
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
+		if (child_pre != NULL)
+			child_pre();
 		if (sandbox_enter(role, "test") != 0)
 			_exit(99);
 		body();
@@ -221,6 +230,74 @@ do_wait(void)
 		_exit(18);
 }
 
+/*
+ * systemd's SystemCallFilter=@system-service refuses seccomp(2) with
+ * EPERM; prctl(2) stays. A filter like that, installed first as systemd
+ * does, with raw BPF: libseccomp must meet it with no state of its own
+ * (it remembers whether seccomp(2) works from its first use on).
+ */
+static void
+systemd_like_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
+		_exit(97);
+}
+
+static void
+do_caps(void)
+{
+	char line[256];
+	int zero = 0;
+	FILE *fp;
+
+	if (sandbox_drop_caps("test") != 0)
+		_exit(19);
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		_exit(20);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strcmp(line, "CapEff:\t0000000000000000\n") == 0 ||
+		    strcmp(line, "CapPrm:\t0000000000000000\n") == 0 ||
+		    strcmp(line, "CapAmb:\t0000000000000000\n") == 0)
+			zero++;
+	fclose(fp);
+	if (zero != 3)
+		_exit(21);
+}
+
+/* Under a unit's filter that refuses seccomp(2), the daemon's own filter
+ * still goes in (through prctl) and still refuses. */
+static void
+under_systemd(void **state)
+{
+	(void)state;
+	child_pre = systemd_like_filter;
+	expect_refused(SANDBOX_SERVE, do_exec);
+	expect_allowed(SANDBOX_SERVE, do_thread);
+	expect_refused(SANDBOX_TRAP_STORE, do_socket);
+	child_pre = NULL;
+}
+
+/* capset before the filter: nothing is left, not even what a unit's
+ * AmbientCapabilities gave (as root here: all of them). */
+static void
+caps_dropped(void **state)
+{
+	(void)state;
+	child_pre = do_caps;
+	expect_allowed(SANDBOX_SERVE, do_status);
+	child_pre = NULL;
+}
+
 static void
 serve_refuses(void **state)
 {
@@ -307,6 +384,8 @@ main(void)
 		cmocka_unit_test(serve_allows),
 		cmocka_unit_test(trap_net_filter),
 		cmocka_unit_test(trap_store_filter),
+		cmocka_unit_test(under_systemd),
+		cmocka_unit_test(caps_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
