@@ -1,6 +1,7 @@
 /* cmd.h -- what the subcommands of the mxkit binary share */
 #pragma once
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,5 +58,15 @@ void findings_free(struct findings *f);
  */
 int cmd_number(const char *s, unsigned long lo, unsigned long hi,
     unsigned long *out);
+/*
+ * The daemons' log: buf written to stderr with as few write(2) calls as
+ * it takes, and "PREFIX" + the formatted message + newline as one line
+ * (cut at 2 KiB). Lines from several threads or processes never mix, and
+ * no stdio is involved (a fresh stream asks isatty, an ioctl the system
+ * call filter refuses).
+ */
+void cmd_log_put(const char *buf, size_t n);
+void cmd_log_line(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* The program name for messages ("mxkit zone"). */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -16,6 +17,39 @@ warnx_(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+cmd_log_put(const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+cmd_log_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[2048];
+	size_t n = strlen(prefix), room;
+	int k;
+
+	if (n > sizeof(line) / 2)
+		n = sizeof(line) / 2;
+	memcpy(line, prefix, n);
+	room = sizeof(line) - n - 1;
+	k = vsnprintf(line + n, room, fmt, ap);
+	if (k > 0)
+		n += (size_t)k < room ? (size_t)k : room - 1;
+	line[n++] = '\n';
+	cmd_log_put(line, n);
 }
 
 void

@@ -174,36 +174,44 @@ add_base(scmp_filter_ctx ctx, enum sandbox_role role)
 	return 0;
 }
 
+/*
+ * Worker threads are started after the filter: clone for a thread only.
+ * clone3 hides its flags in memory, so it fails with ENOSYS and glibc
+ * falls back to clone.
+ */
+static int
+allow_threads(scmp_filter_ctx ctx)
+{
+	int r = 0;
+#ifndef SANDBOX_SANITIZER
+	const struct scmp_arg_cmp thread =
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
+
+	r = allow(ctx, "clone", 1, &thread);
+#endif
+	/* (With a sanitizer, sanitizer_calls allows any clone.) */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+		    SCMP_SYS(clone3), 0);
+	return r;
+}
+
 static int
 add_role(scmp_filter_ctx ctx, enum sandbox_role role)
 {
-	const struct scmp_arg_cmp thread =
-	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
 	int r;
 
 	switch (role) {
 	case SANDBOX_SERVE:
-		/* Worker threads are started after the filter: clone for a
-		 * thread only; clone3 hides its flags in memory, so it
-		 * fails with ENOSYS and glibc falls back to clone. */
 		if ((r = allow_list(ctx, net_calls)) != 0)
 			return r;
-#ifndef SANDBOX_SANITIZER
-		if ((r = allow(ctx, "clone", 1, &thread)) != 0)
-			return r;
-#else
-		(void)thread;
-#endif
-		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-		    SCMP_SYS(clone3), 0);
+		return allow_threads(ctx);
 	case SANDBOX_TRAP_NET:
-		(void)thread;
 		/* And it waits for the store at exit. */
 		if ((r = allow(ctx, "wait4", 0, NULL)) != 0)
 			return r;
 		return allow_list(ctx, net_calls);
 	case SANDBOX_TRAP_STORE:
-		(void)thread;
 		return allow_list(ctx, store_calls);
 	}
 	return -EINVAL;

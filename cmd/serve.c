@@ -143,41 +143,17 @@ settings_free(struct settings *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Writes a line with one system call, so that lines from several threads
- * never mix. */
-static void
-put_line(const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(STDERR_FILENO, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= (size_t)w;
-	}
-}
-
 static void
 say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 say(const char *fmt, ...)
 {
-	char line[2048];
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof(line), "mxkit serve: ");
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	cmd_log_line("mxkit serve: ", fmt, ap);
 	va_end(ap);
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	put_line(line, (size_t)n);
 }
 
 static void
@@ -209,7 +185,7 @@ on_query(void *ud, const struct srv_query_log *q)
 	    q->answered ? dns_rcode_to_text(q->rcode, rb) : "dropped",
 	    q->transport == SRV_TCP ? "tcp" : "udp");
 	if (n > 0)
-		put_line(line, (size_t)n < sizeof(line) ? (size_t)n :
+		cmd_log_put(line, (size_t)n < sizeof(line) ? (size_t)n :
 		    sizeof(line) - 1);
 }
 
@@ -556,12 +532,8 @@ on_reload(void *ud, struct srv_run *run)
 	say("reloading %zu zone%s", sv->st.nzones,
 	    sv->st.nzones == 1 ? "" : "s");
 	sdnotify_send("RELOADING=1");
-	if (set == NULL) {
-		say("error: reload failed: out of memory; still serving "
-		    "the old zones");
-		notify_state("READY=1", srv_zoneset_count(cur), 1);
-		return;
-	}
+	if (set == NULL)
+		goto oom;
 	for (i = 0; i < sv->st.nzones; i++) {
 		const struct zone_spec *zs = &sv->st.zones[i];
 		struct zone_store *z = load_zone(zs, "keeps the version being served");
@@ -571,33 +543,27 @@ on_reload(void *ud, struct srv_run *run)
 			fresh++;
 		} else if ((old = set_zone(cur, zs->origin, zs->olen)) !=
 		    NULL) {
-			z = copy_zone(old);
-			if (z == NULL) {
-				say("error: reload failed: out of memory; "
-				    "still serving the old zones");
-				srv_zoneset_free(set);
-				notify_state("READY=1",
-				    srv_zoneset_count(cur), 1);
-				return;
-			}
+			if ((z = copy_zone(old)) == NULL)
+				goto oom;
 			say("zone %s keeps serial %u", zs->origin_text,
 			    (unsigned)srv_zone_serial(z));
 			kept++;
 		} else {
 			continue;
 		}
-		if (srv_zoneset_add(set, z) != 0) {
-			say("error: reload failed: out of memory; still "
-			    "serving the old zones");
-			srv_zoneset_free(set);
-			notify_state("READY=1", srv_zoneset_count(cur), 1);
-			return;
-		}
+		if (srv_zoneset_add(set, z) != 0)
+			goto oom;
 	}
 	srv_run_swap(run, set);
 	say("reloaded: %u zone%s new, %u kept the old version", fresh,
 	    fresh == 1 ? "" : "s", kept);
 	notify_state("READY=1", fresh + kept, sv->st.nzones - fresh);
+	return;
+oom:
+	say("error: reload failed: out of memory; still serving the old "
+	    "zones");
+	srv_zoneset_free(set);
+	notify_state("READY=1", srv_zoneset_count(cur), 1);
 }
 
 /*

@@ -127,25 +127,12 @@ struct trap {
 void
 trap_log(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
-	size_t n = sizeof("mxkit trap: ") - 1;
-	int k;
-	ssize_t w;
 
-	/* One write(2) per line: the two processes share stderr, and stdio
-	 * on a fresh stream asks isatty (an ioctl the sandbox refuses). */
-	memcpy(line, "mxkit trap: ", n);
+	/* The two processes share stderr: one write a line. */
 	va_start(ap, fmt);
-	k = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	cmd_log_line("mxkit trap: ", fmt, ap);
 	va_end(ap);
-	if (k < 0)
-		k = 0;
-	n += (size_t)k < sizeof(line) - n - 1 ? (size_t)k :
-	    sizeof(line) - n - 2;
-	line[n++] = '\n';
-	w = write(STDERR_FILENO, line, n);
-	(void)w;
 }
 
 static int64_t
